@@ -1,0 +1,73 @@
+// fpt: the firing-pattern trainer. This file only parses arguments and wires parts together.
+#include <iostream>
+
+#include <spdlog/spdlog.h>
+#include <CLI/CLI.hpp>
+
+#include "commands.hpp"
+#include "data_dir.hpp"
+#include "demo_command.hpp"
+#include "error.hpp"
+#include "logging.hpp"
+#include "stop_signal.hpp"
+
+#ifndef FPT_VERSION
+#define FPT_VERSION "0.0.0"
+#endif
+
+int main(int argc, char** argv) {
+  CLI::App app{
+      "fpt: firing-pattern trainer for the prone glute raise (glute -> hamstring -> "
+      "lower back)"};
+  app.set_version_flag("--version", FPT_VERSION);
+  app.require_subcommand(1);
+  std::string log_level = "info";
+  std::string data_dir_flag;
+  app.add_option("--log-level", log_level, "trace, debug, info, warn, error or off")
+      ->capture_default_str();
+  app.add_option("--data-dir", data_dir_flag,
+                 "data folder (default $FPT_DATA_DIR, else $XDG_DATA_HOME/fpt)");
+
+  auto* ports = app.add_subcommand("ports", "list serial ports and their USB identity");
+
+  fpt::app::MonitorOptions mon;
+  auto* monitor = app.add_subcommand("monitor", "show device info and live stream statistics");
+  monitor->add_option("--port,-p", mon.ports, "serial port of a board (repeat for several)")
+      ->required();
+  monitor->add_option("--baud", mon.baud, "serial speed (500000 or 1000000 on Linux)")
+      ->capture_default_str();
+  monitor->add_option("--duration", mon.duration_s, "stop after S seconds (0: until Ctrl-C)")
+      ->check(CLI::Range(0.0, 1e7));
+  monitor
+      ->add_option("--handshake-timeout-ms", mon.handshake_timeout_ms,
+                   "how long to wait for the board's HELLO")
+      ->check(CLI::Range(100, 60000))
+      ->capture_default_str();
+  monitor->add_option("--rate", mon.rate_hz, "ask the board for this EMG rate")
+      ->check(CLI::IsMember({500, 1000, 2000, 4000}));
+  monitor->add_flag("!--no-reconnect", mon.reconnect, "exit instead of waiting for a lost board");
+
+  fpt::app::DemoOptions demo;
+  auto* demo_cmd = app.add_subcommand(
+      "demo", "run the built-in virtual board on a pseudo-terminal and follow it live");
+  fpt::app::add_demo_options(*demo_cmd, demo);
+
+  CLI11_PARSE(app, argc, argv);
+
+  try {
+    const auto data_dir = fpt::app::resolve_data_dir(data_dir_flag);
+    fpt::app::ensure_private_dir(data_dir);
+    fpt::app::setup_logging(log_level, data_dir);
+    fpt::app::install_stop_handlers();
+    if (ports->parsed()) return fpt::app::run_ports(std::cout);
+    if (monitor->parsed()) return fpt::app::run_monitor(mon, std::cout);
+    if (demo_cmd->parsed()) return fpt::app::run_demo(demo, std::cout);
+  } catch (const fpt::Error& e) {
+    std::cerr << "fpt: " << e.what() << '\n';
+    return 1;
+  } catch (const std::exception& e) {
+    std::cerr << "fpt: unexpected error: " << e.what() << '\n';
+    return 2;
+  }
+  return 0;
+}

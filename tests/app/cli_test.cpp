@@ -1,0 +1,136 @@
+// The fpt and fpt-sim programs as a user runs them: exit codes and one-line errors.
+#include <gtest/gtest.h>
+
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <chrono>
+#include <cstdlib>
+#include <filesystem>
+#include <fstream>
+#include <sstream>
+#include <string>
+#include <thread>
+
+namespace {
+
+namespace fs = std::filesystem;
+
+const std::string kFpt = std::string(FPT_BINARY_DIR) + "/host/app/fpt";
+const std::string kSim = std::string(FPT_BINARY_DIR) + "/tools/sim/fpt-sim";
+
+struct Result {
+  int exit_code = -1;
+  std::string out, err;
+};
+
+std::string slurp(const fs::path& p) {
+  std::ifstream f(p);
+  std::stringstream s;
+  s << f.rdbuf();
+  return s.str();
+}
+
+class Cli : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    dir_ = fs::temp_directory_path() /
+           ("fpt-cli-" + std::to_string(::getpid()) + "-" +
+            ::testing::UnitTest::GetInstance()->current_test_info()->name());
+    fs::create_directories(dir_);
+  }
+  void TearDown() override {
+    if (sim_pid_ > 0) {
+      ::kill(sim_pid_, SIGTERM);
+      ::waitpid(sim_pid_, nullptr, 0);
+    }
+    fs::remove_all(dir_);
+  }
+
+  Result run(const std::string& args) {
+    const std::string cmd = "FPT_DATA_DIR=" + (dir_ / "data").string() + " " + args + " >" +
+                            (dir_ / "out").string() + " 2>" + (dir_ / "err").string();
+    const int status = std::system(cmd.c_str());
+    Result r;
+    r.exit_code = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
+    r.out = slurp(dir_ / "out");
+    r.err = slurp(dir_ / "err");
+    return r;
+  }
+
+  /// Starts fpt-sim in the background with a symlink in the test folder; returns that path.
+  std::string start_sim(const std::string& extra) {
+    const std::string link = (dir_ / "board").string();
+    sim_pid_ = ::fork();
+    if (sim_pid_ == 0) {
+      const std::string cmd = kSim + " --link " + link + " " + extra + " >/dev/null 2>&1";
+      ::execl("/bin/sh", "sh", "-c", ("exec " + cmd).c_str(), nullptr);
+      ::_exit(127);
+    }
+    for (int i = 0; i < 200 && !fs::exists(link); ++i)
+      std::this_thread::sleep_for(std::chrono::milliseconds(10));
+    return link;
+  }
+
+  fs::path dir_;
+  pid_t sim_pid_ = -1;
+};
+
+TEST_F(Cli, Ports_Lists) {
+  const Result r = run(kFpt + " ports");
+  EXPECT_EQ(r.exit_code, 0) << r.err;
+  EXPECT_FALSE(r.out.empty());
+}
+
+TEST_F(Cli, MonitorNonexistentPort_OneLineErrorNonZeroExit) {
+  const Result r = run(kFpt + " monitor --port /dev/fpt-missing");
+  EXPECT_EQ(r.exit_code, 1);
+  EXPECT_EQ(r.err, "fpt: cannot open /dev/fpt-missing: No such file or directory\n");
+}
+
+TEST_F(Cli, MonitorSilentBoard_TimeoutError) {
+  const std::string port = start_sim("--behaviour silent");
+  const Result r = run(kFpt + " monitor --port " + port + " --handshake-timeout-ms 500");
+  EXPECT_EQ(r.exit_code, 1);
+  EXPECT_NE(r.err.find("no fpt board answered on " + port + " within 500 ms"), std::string::npos)
+      << r.err;
+  EXPECT_EQ(std::count(r.err.begin(), r.err.end(), '\n'), 1);
+}
+
+TEST_F(Cli, MonitorStreams_ThenSummaryWithZeroLoss) {
+  const std::string port = start_sim("--rate 2000 --artifacts all");
+  const Result r = run(kFpt + " monitor --port " + port + " --duration 2.5");
+  EXPECT_EQ(r.exit_code, 0) << r.err;
+  EXPECT_NE(r.out.find("serial SIM-0001"), std::string::npos) << r.out;
+  EXPECT_NE(r.out.find("3 EMG @ 2000 Hz"), std::string::npos) << r.out;
+  EXPECT_NE(r.out.find("frames lost 0, EMG samples lost 0"), std::string::npos) << r.out;
+  EXPECT_NE(r.out.find("CRC errors 0"), std::string::npos) << r.out;
+}
+
+TEST_F(Cli, Demo_CtrlC_EndsCleanlyWithSummary) {
+  // SIGINT after 2 s, as a user pressing Ctrl-C; the exit status must still be success.
+  const Result r = run("timeout --preserve-status -s INT 2 " + kFpt + " demo");
+  EXPECT_EQ(r.exit_code, 0) << r.err;
+  EXPECT_NE(r.out.find("demo: virtual board on"), std::string::npos);
+  EXPECT_NE(r.out.find("summary DEMO-0001"), std::string::npos) << r.out;
+  EXPECT_NE(r.out.find("frames lost 0"), std::string::npos) << r.out;
+}
+
+TEST_F(Cli, DataFolder_IsPrivate) {
+  const Result r = run(kFpt + " ports");
+  ASSERT_EQ(r.exit_code, 0);
+  const auto perms = fs::status(dir_ / "data").permissions();
+  EXPECT_EQ(perms & (fs::perms::group_all | fs::perms::others_all), fs::perms::none);
+  EXPECT_TRUE(fs::exists(dir_ / "data" / "fpt.log"));
+  const auto log_perms = fs::status(dir_ / "data" / "fpt.log").permissions();
+  EXPECT_EQ(log_perms & (fs::perms::group_all | fs::perms::others_all), fs::perms::none);
+}
+
+TEST_F(Cli, BadOptions_Refused) {
+  EXPECT_NE(run(kFpt + " monitor").exit_code, 0);  // --port is required
+  EXPECT_NE(run(kFpt + " monitor --port x --rate 3000").exit_code, 0);
+  EXPECT_EQ(run(kFpt + " --log-level loud ports").exit_code, 1);
+  EXPECT_NE(run(kSim + " --script correkt --duration 0.1").exit_code, 0);
+}
+
+}  // namespace

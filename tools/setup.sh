@@ -1,0 +1,37 @@
+#!/usr/bin/env bash
+# Installs what fpt needs to build and test, from Debian 12's packages. Idempotent: it asks apt
+# only for packages that are missing. Runs as root, or through sudo.
+set -euo pipefail
+
+packages=(
+  build-essential cmake pkg-config git     # toolchain
+  libeigen3-dev                            # fixed-size linear algebra (filter design, IMU)
+  libboost-dev                             # Boost.Asio: serial ports, timers, signals
+  libserialport-dev                        # serial port discovery and USB identity
+  libspdlog-dev libfmt-dev                 # logging and formatting
+  libcli11-dev                             # command-line parsing
+  nlohmann-json3-dev                       # JSON (ground truth, events, profiles)
+  libsqlite3-dev                           # session store
+  libgtest-dev libgmock-dev libbenchmark-dev   # tests and benchmarks
+  clang-format                             # formatting check
+  coreutils procps                         # timeout, kill for CLI tests
+)
+
+missing=()
+for p in "${packages[@]}"; do
+  dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
+done
+if [ ${#missing[@]} -eq 0 ]; then
+  echo "setup: all ${#packages[@]} packages present"
+  exit 0
+fi
+
+as_root=()
+if [ "$(id -u)" -ne 0 ]; then
+  command -v sudo >/dev/null || { echo "setup: run as root or install sudo" >&2; exit 1; }
+  as_root=(sudo)
+fi
+echo "setup: installing ${missing[*]}"
+"${as_root[@]}" apt-get update -qq
+DEBIAN_FRONTEND=noninteractive "${as_root[@]}" apt-get install -y -qq --no-install-recommends \
+  "${missing[@]}"

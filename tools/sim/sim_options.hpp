@@ -1,0 +1,41 @@
+// Command-line options of the virtual board, shared by fpt-sim and `fpt demo`.
+#pragma once
+
+#include <fstream>
+#include <memory>
+#include <string>
+
+#include <CLI/CLI.hpp>
+
+#include "virtual_board.hpp"
+
+namespace fpt::sim {
+
+struct SimOptions {
+  BoardConfig board;
+  SignalConfig signal;
+  ScenarioConfig scenario;
+  FaultConfig faults;
+  std::string script = "mixed";
+  int stage = 3;
+  std::string artifacts = "none";
+  std::string behaviour = "normal";
+  std::string truth_path;  // ground truth, JSON Lines
+};
+
+/// Adds the signal and scenario options (what the athlete does).
+void add_scenario_options(CLI::App& app, SimOptions& o);
+/// Adds the board and fault options (how the board and its link behave).
+void add_board_options(CLI::App& app, SimOptions& o);
+
+/// A board plus the file its ground truth goes to; both live as long as this object.
+struct SimBoard {
+  std::unique_ptr<std::ofstream> truth;
+  std::unique_ptr<VirtualBoard> board;
+};
+
+/// Validates the options, builds the board and opens the truth file (header line written).
+/// Throws InvalidArgument or IoError with one line for the user.
+SimBoard make_board(const SimOptions& o);
+
+}  // namespace fpt::sim
