@@ -18,6 +18,8 @@ struct MonitorOptions {
   int handshake_timeout_ms = 3000;
   int rate_hz = 0;  // 0: keep the board's rate
   bool reconnect = true;
+  std::string detector = "cusum";  // onset detector (see docs/onset-detection.md)
+  double mains_hz = -1.0;          // -1: detect 50/60 Hz in the rest signal; 0: off
 };
 
 /// `fpt monitor`: device info and live stream statistics per board, one line a second.

@@ -46,6 +46,12 @@ int main(int argc, char** argv) {
   monitor->add_option("--rate", mon.rate_hz, "ask the board for this EMG rate")
       ->check(CLI::IsMember({500, 1000, 2000, 4000}));
   monitor->add_flag("!--no-reconnect", mon.reconnect, "exit instead of waiting for a lost board");
+  monitor->add_option("--detector", mon.detector, "onset detector: cusum, hodges, bonato, tkeo")
+      ->check(CLI::IsMember({"cusum", "hodges", "bonato", "tkeo"}))
+      ->capture_default_str();
+  monitor->add_option("--mains", mon.mains_hz, "mains to notch: 50, 60, 0 (off) or -1 (detect)")
+      ->check(CLI::IsMember({-1.0, 0.0, 50.0, 60.0}))
+      ->capture_default_str();
 
   fpt::app::DemoOptions demo;
   auto* demo_cmd = app.add_subcommand(

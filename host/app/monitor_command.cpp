@@ -1,3 +1,4 @@
+#include <array>
 #include <chrono>
 #include <cmath>
 #include <memory>
@@ -9,6 +10,7 @@
 
 #include "board_link.hpp"
 #include "commands.hpp"
+#include "onset_tracker.hpp"
 #include "stop_signal.hpp"
 
 namespace fpt::app {
@@ -28,15 +30,41 @@ struct Board {
   std::unique_ptr<io::BoardLink> link;
   std::vector<double> scale_uv;  // resolved once, not looked up per sample
   std::vector<std::int32_t> zero_code;
+  std::vector<dsp::OnsetTracker> trackers;  // one per EMG channel, set up before streaming
+  std::vector<std::string> names;
+  double fs_hz = 1000.0;
+  std::uint64_t onsets = 0;
   Window window;
   std::uint64_t total_sets = 0;
   std::uint64_t link_events = 0;
   io::LinkCounters last{};
 };
 
-void drain(Board& b) {
+/// Runs the onset chain on every EMG set; prints an event line for each onset and offset.
+/// The chain itself allocates nothing; only event lines (a few per rep) are formatted.
+void print_event(Board& b, std::size_t channel, const dsp::OnsetEvent& e, std::ostream& out) {
+  const double t = static_cast<double>(e.index) / b.fs_hz;
+  const double decided = static_cast<double>(e.decision_index) / b.fs_hz;
+  const std::string& name = b.names[channel];
+  switch (e.kind) {
+    case dsp::OnsetEvent::Kind::kOnset:
+      ++b.onsets;
+      out << fmt::format("  {:>9} ON   at {:8.3f} s (decided {:8.3f} s, +{:.0f} ms, {:.0f} uV)\n",
+                         name, t, decided, (decided - t) * 1000.0, e.level_uv);
+      break;
+    case dsp::OnsetEvent::Kind::kRefined:
+      out << fmt::format("  {:>9} onset refined to {:8.3f} s\n", name, t);
+      break;
+    case dsp::OnsetEvent::Kind::kOffset:
+      out << fmt::format("  {:>9} OFF  at {:8.3f} s\n", name, t);
+      break;
+  }
+}
+
+void drain(Board& b, std::ostream& out) {
   io::StreamItem item;
   const std::size_t n = b.scale_uv.size();
+  std::array<dsp::OnsetEvent, dsp::OnsetTracker::kMaxEventsPerSample> events{};
   while (b.link->ring().try_pop(item)) {
     switch (item.kind) {
       case io::ItemKind::kEmg:
@@ -45,6 +73,8 @@ void drain(Board& b) {
           b.window.samples[c]++;
           b.window.sum_uv[c] += uv;
           b.window.sum_sq_uv[c] += uv * uv;
+          const std::size_t k = b.trackers[c].process(uv, item.index, events);
+          for (std::size_t e = 0; e < k; ++e) print_event(b, c, events[e], out);
         }
         ++b.total_sets;
         break;
@@ -93,12 +123,12 @@ std::string summary_line(const Board& b, double elapsed_s) {
       "summary {}: {:.1f} s, {} frames ({:.1f}/s), {} EMG sets x {} channels ({:.1f} samples/s "
       "per channel), {} IMU sets; CRC errors {}, resyncs {}, frames lost {}, EMG samples lost "
       "{}, device drops {}, ring drops {}, malformed {}, unknown types {}, link losses {}, "
-      "reconnects {}",
+      "reconnects {}, onsets {}",
       d.serial, elapsed_s, c.wire.frames_ok, c.wire.frames_ok / std::max(elapsed_s, 1e-3),
       c.emg_sets, d.channels.size(), static_cast<double>(c.emg_sets) / std::max(elapsed_s, 1e-3),
       c.imu_sets, c.wire.crc_errors, c.wire.resyncs, c.wire.frames_lost, c.emg_samples_lost,
       c.device_emg_dropped, c.ring_drops, c.malformed_bodies, c.wire.unknown_types, c.link_downs,
-      c.reconnects);
+      c.reconnects, b.onsets);
 }
 
 }  // namespace
@@ -116,9 +146,19 @@ int run_monitor(const MonitorOptions& options, std::ostream& out) {
     b.link = std::make_unique<io::BoardLink>(lo);
     b.link->connect();  // throws with one line for the user
     const auto& d = b.link->device();
+    b.fs_hz = d.emg_rate_hz;
     for (const auto& ch : d.channels) {
       b.scale_uv.push_back(ch.scale_uv);
       b.zero_code.push_back(ch.zero_code);
+      dsp::TrackerConfig tc;
+      tc.conditioner.fs_hz = d.emg_rate_hz;
+      tc.conditioner.mains_hz = options.mains_hz;
+      tc.detector = options.detector;
+      // Trunk muscles carry the heartbeat: 30 Hz high-pass (Drake & Callaghan 2006).
+      if (ch.role == protocol::MuscleRole::kLumbar) tc.conditioner.ecg_highpass_hz = 30.0;
+      b.trackers.emplace_back();
+      b.trackers.back().setup(tc);
+      b.names.emplace_back(protocol::to_string(ch.role));
     }
     out << fmt::format("{}: {}\n", port, d.summary()) << std::flush;
     spdlog::info("monitoring {} on {}", d.serial, port);
@@ -129,7 +169,7 @@ int run_monitor(const MonitorOptions& options, std::ostream& out) {
   Clock::time_point last_report = t0;
   while (!stop_requested()) {
     std::this_thread::sleep_for(std::chrono::milliseconds(5));
-    for (auto& b : boards) drain(b);
+    for (auto& b : boards) drain(b, out);
     const Clock::time_point now = Clock::now();
     const double elapsed = std::chrono::duration<double>(now - t0).count();
     if (now - last_report >= std::chrono::seconds(1)) {
@@ -143,7 +183,7 @@ int run_monitor(const MonitorOptions& options, std::ostream& out) {
   for (auto& b : boards) b.link->stop();
   const double elapsed = std::chrono::duration<double>(Clock::now() - t0).count();
   for (auto& b : boards) {
-    drain(b);
+    drain(b, out);
     out << summary_line(b, elapsed) << '\n';
   }
   out << std::flush;

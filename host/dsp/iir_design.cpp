@@ -94,6 +94,19 @@ std::vector<BiquadCoeffs> butterworth_highpass(int order, double fc_hz, double f
   return butterworth(Kind::kHigh, order, fc_hz, fs_hz);
 }
 
+BiquadCoeffs notch(double f0_hz, double q, double fs_hz) {
+  check_cutoff(2, f0_hz, fs_hz);
+  if (!(q > 0.0)) throw InvalidArgument(fmt::format("notch quality {} must be positive", q));
+  const double w0 = prewarp(f0_hz, fs_hz);
+  AnalogSection s;  // (s^2 + w0^2) / (s^2 + (w0/q) s + w0^2)
+  s.b2 = 1.0;
+  s.b0 = w0 * w0;
+  s.a2 = 1.0;
+  s.a1 = w0 / q;
+  s.a0 = w0 * w0;
+  return bilinear(s, fs_hz);
+}
+
 double magnitude_at(const std::vector<BiquadCoeffs>& sos, double f_hz, double fs_hz) {
   const std::complex<double> z1 = std::polar(1.0, -2.0 * std::numbers::pi * f_hz / fs_hz);
   const std::complex<double> z2 = z1 * z1;

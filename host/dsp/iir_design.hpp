@@ -26,6 +26,10 @@ double prewarp(double f_hz, double fs_hz);
 std::vector<BiquadCoeffs> butterworth_lowpass(int order, double fc_hz, double fs_hz);
 std::vector<BiquadCoeffs> butterworth_highpass(int order, double fc_hz, double fs_hz);
 
+/// Second-order notch at f0_hz with quality q (bandwidth f0/q), unit gain far from f0.
+/// Throws InvalidArgument when f0 is not strictly between 0 and Nyquist or q <= 0.
+BiquadCoeffs notch(double f0_hz, double q, double fs_hz);
+
 /// Magnitude response of a cascade at f_hz (for tests and docs).
 double magnitude_at(const std::vector<BiquadCoeffs>& sos, double f_hz, double fs_hz);
 

@@ -8,6 +8,10 @@
 #include <cstdlib>
 #include <filesystem>
 #include <fstream>
+#include <map>
+#include <regex>
+
+#include <nlohmann/json.hpp>
 #include <sstream>
 #include <string>
 #include <thread>
@@ -105,6 +109,37 @@ TEST_F(Cli, MonitorStreams_ThenSummaryWithZeroLoss) {
   EXPECT_NE(r.out.find("3 EMG @ 2000 Hz"), std::string::npos) << r.out;
   EXPECT_NE(r.out.find("frames lost 0, EMG samples lost 0"), std::string::npos) << r.out;
   EXPECT_NE(r.out.find("CRC errors 0"), std::string::npos) << r.out;
+}
+
+TEST_F(Cli, MonitorLiveOnsets_MatchTheBoardsGroundTruth) {
+  // End to end over a pseudo-terminal: the virtual board plays two reps; fpt's refined onsets
+  // must land within 15 ms of the true onsets it wrote (20 dB, step onsets).
+  const std::string truth = (dir_ / "truth.jsonl").string();
+  const std::string port =
+      start_sim("--script correct,hamstring_first --rest-s 3 --snr-db 20 --truth " + truth);
+  const Result r = run(kFpt + " monitor --port " + port + " --duration 9");
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  std::map<std::string, std::vector<double>> found;
+  const std::regex refined(R"((glute|hamstring|lumbar) onset refined to +([0-9.]+) s)");
+  for (auto it = std::sregex_iterator(r.out.begin(), r.out.end(), refined);
+       it != std::sregex_iterator(); ++it)
+    found[(*it)[1]].push_back(std::stod((*it)[2]));
+  std::ifstream f(truth);
+  std::string line;
+  int checked = 0;
+  while (std::getline(f, line)) {
+    const auto j = nlohmann::json::parse(line);
+    if (j["type"] != "rep") continue;
+    for (const auto& [muscle, onset] : j["onsets"].items()) {
+      if (onset.is_null()) continue;
+      const double t = onset.get<double>();
+      bool hit = false;
+      for (double x : found[muscle]) hit = hit || std::abs(x - t) <= 0.015;
+      EXPECT_TRUE(hit) << muscle << " true onset " << t << "\n" << r.out;
+      ++checked;
+    }
+  }
+  EXPECT_EQ(checked, 6);
 }
 
 TEST_F(Cli, Demo_CtrlC_EndsCleanlyWithSummary) {

@@ -44,7 +44,7 @@ struct ScriptItem {
 std::vector<ScriptItem> parse_script(std::string_view text, int default_stage);
 
 struct ScenarioConfig {
-  double rest_before_s = 3.0;   // quiet rest at the start (baseline)
+  double rest_before_s = 5.0;   // quiet rest at the start: fpt learns 2 s (4.5 s with mains)
   double rest_between_s = 2.5;  // mean rest between reps
   double rest_jitter_s = 0.5;   // +- uniform
   double gap_ms = 80.0;         // mean gap between successive onsets
