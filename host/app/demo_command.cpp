@@ -7,13 +7,16 @@
 namespace fpt::app {
 
 void add_demo_options(CLI::App& cmd, DemoOptions& o) {
-  // A realistic default: every order in turn, with mains hum and heartbeat in the signal.
-  o.sim.script = "mixed";
+  // A realistic default: good reps between every kind of fault a stage-3 athlete makes, with
+  // mains hum and heartbeat in the signal.
+  o.sim.script =
+      "correct,hamstring_first,correct,lumbar_first,correct,both_before_glute,correct,"
+      "glute_silent,correct,lumbar_before_hamstring";
   o.sim.artifacts = "mains,ecg";
   o.sim.scenario.loop = true;
   o.sim.board.serial = "DEMO-0001";
-  cmd.add_option("--duration", o.duration_s, "stop after S seconds (0: until Ctrl-C)")
-      ->check(CLI::Range(0.0, 1e7));
+  o.train.athlete = "demo";
+  add_session_options(cmd, o.train);
   sim::add_scenario_options(cmd, o.sim);
   cmd.add_option("--rate", o.sim.board.emg_rate_hz, "EMG sample rate of the virtual board")
       ->check(CLI::IsMember({500, 1000, 2000, 4000}))
@@ -26,10 +29,9 @@ int run_demo(const DemoOptions& o, std::ostream& out) {
   out << "demo: virtual board on " << sim.board->port_path() << " playing script '" << o.sim.script
       << "'; Ctrl-C to stop\n";
   spdlog::info("demo board on {}", sim.board->port_path());
-  MonitorOptions mon;
-  mon.ports = {sim.board->port_path()};
-  mon.duration_s = o.duration_s;
-  const int rc = run_monitor(mon, out);
+  TrainOptions t = o.train;
+  t.port = sim.board->port_path();
+  const int rc = run_train(t, out);
   sim.board->stop();
   return rc;
 }

@@ -7,12 +7,13 @@
 
 #include "commands.hpp"
 #include "sim_options.hpp"
+#include "train_command.hpp"
 
 namespace fpt::app {
 
 struct DemoOptions {
   sim::SimOptions sim;
-  double duration_s = 0.0;
+  TrainOptions train;
 };
 
 void add_demo_options(CLI::App& cmd, DemoOptions& o);

@@ -10,6 +10,7 @@
 #include "error.hpp"
 #include "logging.hpp"
 #include "stop_signal.hpp"
+#include "train_command.hpp"
 
 #ifndef FPT_VERSION
 #define FPT_VERSION "0.0.0"
@@ -53,9 +54,14 @@ int main(int argc, char** argv) {
       ->check(CLI::IsMember({-1.0, 0.0, 50.0, 60.0}))
       ->capture_default_str();
 
+  fpt::app::TrainOptions train;
+  auto* train_cmd =
+      app.add_subcommand("train", "a live glute-raise session: onsets, cues, verdicts");
+  fpt::app::add_train_options(*train_cmd, train);
+
   fpt::app::DemoOptions demo;
   auto* demo_cmd = app.add_subcommand(
-      "demo", "run the built-in virtual board on a pseudo-terminal and follow it live");
+      "demo", "a training session against the built-in virtual board on a pseudo-terminal");
   fpt::app::add_demo_options(*demo_cmd, demo);
 
   CLI11_PARSE(app, argc, argv);
@@ -67,6 +73,7 @@ int main(int argc, char** argv) {
     fpt::app::install_stop_handlers();
     if (ports->parsed()) return fpt::app::run_ports(std::cout);
     if (monitor->parsed()) return fpt::app::run_monitor(mon, std::cout);
+    if (train_cmd->parsed()) return fpt::app::run_train(train, std::cout);
     if (demo_cmd->parsed()) return fpt::app::run_demo(demo, std::cout);
   } catch (const fpt::Error& e) {
     std::cerr << "fpt: " << e.what() << '\n';

@@ -1,0 +1,106 @@
+#include "training_pipeline.hpp"
+
+#include <cmath>
+#include <numbers>
+
+#include <fmt/format.h>
+#include <Eigen/Geometry>
+
+#include "error.hpp"
+
+namespace fpt::session {
+
+void TrainingPipeline::setup(const protocol::DeviceInfo& d, const PipelineConfig& c) {
+  using protocol::MuscleRole;
+  const std::array<MuscleRole, kMuscles> roles{MuscleRole::kGlute, MuscleRole::kHamstring,
+                                               MuscleRole::kLumbar};
+  TrainingPipeline p;
+  p.fs_hz_ = d.emg_rate_hz;
+  for (int m = 0; m < kMuscles; ++m) {
+    const int ch = d.channel_of(roles[m]);
+    if (ch < 0)
+      throw InvalidArgument(
+          fmt::format("board {} has no {} channel", d.serial, protocol::to_string(roles[m])));
+    p.channel_[m] = ch;
+    p.scale_uv_[m] = d.channels[ch].scale_uv;
+    p.zero_code_[m] = d.channels[ch].zero_code;
+    dsp::TrackerConfig tc;
+    tc.conditioner.fs_hz = d.emg_rate_hz;
+    tc.conditioner.mains_hz = c.mains_hz;
+    tc.detector = c.detector;
+    // Trunk muscles carry the heartbeat: 30 Hz high-pass (Drake & Callaghan 2006).
+    if (roles[m] == MuscleRole::kLumbar) tc.conditioner.ecg_highpass_hz = 30.0;
+    p.trackers_[m].setup(tc);
+  }
+  p.has_imu_ = d.imu_kind != FPT_IMU_NONE && d.imu_axes >= 3 && d.imu_rate_hz > 0;
+  if (p.has_imu_) p.imu_to_emg_ = static_cast<double>(d.emg_rate_hz) / d.imu_rate_hz;
+  p.accel_scale_g_ = d.accel_scale_g;
+  p.accel_zero_ = d.accel_zero_code;
+  p.rotation_ = c.imu_rotation;
+  RepConfig rc = c.rep;
+  rc.fs_hz = d.emg_rate_hz;
+  p.reps_.setup(rc);
+  *this = std::move(p);
+}
+
+double TrainingPipeline::level_uv(Muscle m) const noexcept {
+  return trackers_[static_cast<int>(m)].level_uv();
+}
+
+void TrainingPipeline::process(const io::StreamItem& item, SessionSink& sink) {
+  switch (item.kind) {
+    case io::ItemKind::kEmg: {
+      std::array<dsp::OnsetEvent, dsp::OnsetTracker::kMaxEventsPerSample> ev{};
+      bool all_ready = true;
+      for (int m = 0; m < kMuscles; ++m) {
+        const double uv = (item.values[channel_[m]] - zero_code_[m]) * scale_uv_[m];
+        const std::size_t k = trackers_[m].process(uv, item.index, ev);
+        const auto muscle = static_cast<Muscle>(m);
+        for (std::size_t e = 0; e < k; ++e) {
+          if (!ready_) continue;  // nothing is judged before every channel knows its rest
+          switch (ev[e].kind) {
+            case dsp::OnsetEvent::Kind::kOnset:
+              reps_.on_onset(muscle, ev[e].decision_index, ev[e].index);
+              break;
+            case dsp::OnsetEvent::Kind::kRefined:
+              reps_.on_refined(muscle, ev[e].index);
+              break;
+            case dsp::OnsetEvent::Kind::kOffset:
+              reps_.on_offset(muscle, ev[e].index);
+              break;
+          }
+          sink.on_onset(muscle, ev[e], fs_hz_);
+        }
+        all_ready = all_ready && trackers_[m].state() != dsp::OnsetTracker::State::kLearning;
+      }
+      if (!ready_ && all_ready) {
+        ready_ = true;
+        sink.on_ready(static_cast<double>(item.index) / fs_hz_);
+      }
+      const std::size_t n = reps_.tick(item.index, rep_events_);
+      for (std::size_t i = 0; i < n; ++i) sink.on_rep_event(rep_events_[i]);
+      break;
+    }
+    case io::ItemKind::kImu: {
+      // Pitch of the thigh from gravity: x along the thigh, z away from the floor when prone.
+      Eigen::Vector3d g((item.values[0] - accel_zero_) * accel_scale_g_,
+                        (item.values[1] - accel_zero_) * accel_scale_g_,
+                        (item.values[2] - accel_zero_) * accel_scale_g_);
+      g = rotation_ * g;
+      pitch_deg_ = std::atan2(g.x(), g.z()) * 180.0 / std::numbers::pi;
+      reps_.on_pitch(pitch_deg_,
+                     static_cast<std::uint64_t>(static_cast<double>(item.index) * imu_to_emg_));
+      break;
+    }
+    case io::ItemKind::kEmgGap:
+      sink.on_gap(item.index, item.missing, false);
+      break;
+    case io::ItemKind::kImuGap:
+      sink.on_gap(item.index, item.missing, true);
+      break;
+    default:
+      break;
+  }
+}
+
+}  // namespace fpt::session
