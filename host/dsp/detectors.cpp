@@ -49,30 +49,26 @@ double rest_sigma(std::span<const double> rest, std::span<double> scratch) noexc
   return std::max(robust_stats(scratch.first(rest.size())).scale, 1e-9);
 }
 
-// ---- Hodges & Bui ------------------------------------------------------------------------------
+// ---- envelope threshold (Hodges & Bui, Solnik TKEO) ------------------------------------------
 
-void HodgesBuiDetector::setup(double fs_hz, const DetectorSettings& s) {
+void EnvelopeThresholdDetector::setup(double fs_hz, const DetectorSettings& s) {
   check_rate(fs_hz);
   envelope_ = Biquad(butterworth_lowpass(2, kEnvelopeHz, fs_hz)[0]);
-  h_ = pick(s.h, 3.0);
+  h_ = pick(s.h, default_h_);
   min_samples_ = std::max<std::uint32_t>(
-      1, samples_for(s.min_duration_ms >= 0 ? s.min_duration_ms : 25.0, fs_hz));
+      1, samples_for(s.min_duration_ms >= 0 ? s.min_duration_ms : default_min_ms_, fs_hz));
 }
 
-void HodgesBuiDetector::arm(std::span<const double> rest, double /*sigma*/,
-                            std::span<double> scratch) noexcept {
+void EnvelopeThresholdDetector::arm(std::span<const double> rest, double /*sigma*/,
+                                    std::span<double> scratch) noexcept {
   envelope_.reset();
-  threshold_ = feature_threshold(rest, scratch, h_,
-                                 [this](double x) { return envelope_.process(std::abs(x)); });
+  reset_feature();
+  threshold_ = feature_threshold(rest, scratch, h_, [this](double x) { return envelope(x); });
   restart();
 }
 
-bool HodgesBuiDetector::step(double x) noexcept {
-  return run_.update(envelope_.process(std::abs(x)) > threshold_) >= min_samples_;
-}
-
-void HodgesBuiDetector::restart() noexcept {
-  run_.reset();
+bool EnvelopeThresholdDetector::step(double x) noexcept {
+  return run_.update(envelope(x) > threshold_) >= min_samples_;
 }
 
 // ---- Bonato ------------------------------------------------------------------------------------
@@ -102,39 +98,6 @@ bool BonatoDetector::step(double x) noexcept {
 void BonatoDetector::restart() noexcept {
   std::fill(std::begin(hits_), std::end(hits_), 0U);
   pos_ = count_ = 0;
-  run_.reset();
-}
-
-// ---- TKEO (Solnik) -----------------------------------------------------------------------------
-
-void TkeoDetector::setup(double fs_hz, const DetectorSettings& s) {
-  check_rate(fs_hz);
-  envelope_ = Biquad(butterworth_lowpass(2, kEnvelopeHz, fs_hz)[0]);
-  h_ = pick(s.h, 15.0);
-  min_samples_ = std::max<std::uint32_t>(
-      1, samples_for(s.min_duration_ms >= 0 ? s.min_duration_ms : 25.0, fs_hz));
-}
-
-double TkeoDetector::feature(double x) noexcept {
-  const double psi = x1_ * x1_ - x * x2_;
-  x2_ = x1_;
-  x1_ = x;
-  return envelope_.process(std::abs(psi));
-}
-
-void TkeoDetector::arm(std::span<const double> rest, double /*sigma*/,
-                       std::span<double> scratch) noexcept {
-  envelope_.reset();
-  x1_ = x2_ = 0.0;
-  threshold_ = feature_threshold(rest, scratch, h_, [this](double x) { return feature(x); });
-  restart();
-}
-
-bool TkeoDetector::step(double x) noexcept {
-  return run_.update(feature(x) > threshold_) >= min_samples_;
-}
-
-void TkeoDetector::restart() noexcept {
   run_.reset();
 }
 

@@ -19,27 +19,48 @@ class RunCounter {
   std::uint32_t run_ = 0;
 };
 
-/// Hodges & Bui (1996): the full-wave rectified signal low-passed at 50 Hz exceeds the rest
-/// mean + h SD (here median + h robust SD) for a minimum time. Defaults h = 3, 25 ms.
-class HodgesBuiDetector final : public OnsetDetector {
+/// Shared shape of the threshold detectors: a feature low-passed at 50 Hz above the rest
+/// median + h robust SD for a minimum time. Subclasses give the feature.
+class EnvelopeThresholdDetector : public OnsetDetector {
  public:
-  std::string_view name() const noexcept override { return "hodges"; }
-  std::string_view reference() const noexcept override {
-    return "Hodges & Bui 1996, Electroencephalogr Clin Neurophysiol 101:511-519";
-  }
   void setup(double fs_hz, const DetectorSettings& settings) override;
   void arm(std::span<const double> rest, double rest_sigma,
            std::span<double> scratch) noexcept override;
   bool step(double x) noexcept override;
   std::uint32_t lookback() const noexcept override { return run_.run(); }
-  void restart() noexcept override;
+  void restart() noexcept override { run_.reset(); }
+
+ protected:
+  EnvelopeThresholdDetector(double default_h, double default_min_ms)
+      : default_h_(default_h), default_min_ms_(default_min_ms) {}
+  /// The rectified quantity to low-pass, one conditioned sample at a time.
+  virtual double rectified(double x) noexcept = 0;
+  /// Clears the feature's own memory before it runs over a rest window.
+  virtual void reset_feature() noexcept {}
 
  private:
+  double envelope(double x) noexcept { return envelope_.process(rectified(x)); }
+  double default_h_;
+  double default_min_ms_;
   Biquad envelope_;
   double threshold_ = 0.0;
-  double h_ = 3.0;
+  double h_ = 0.0;
   std::uint32_t min_samples_ = 25;
   RunCounter run_;
+};
+
+/// Hodges & Bui (1996): the full-wave rectified signal low-passed at 50 Hz exceeds the rest
+/// mean + h SD (here median + h robust SD) for a minimum time. Defaults h = 3, 25 ms.
+class HodgesBuiDetector final : public EnvelopeThresholdDetector {
+ public:
+  HodgesBuiDetector() : EnvelopeThresholdDetector(3.0, 25.0) {}
+  std::string_view name() const noexcept override { return "hodges"; }
+  std::string_view reference() const noexcept override {
+    return "Hodges & Bui 1996, Electroencephalogr Clin Neurophysiol 101:511-519";
+  }
+
+ private:
+  double rectified(double x) noexcept override { return x < 0 ? -x : x; }
 };
 
 /// Bonato, D'Alessio & Knaflitz (1998) double threshold: of m successive samples at least r0
@@ -73,27 +94,23 @@ class BonatoDetector final : public OnsetDetector {
 /// Solnik et al. (2010): Teager-Kaiser energy psi[n] = x[n-1]^2 - x[n] x[n-2] of the
 /// band-passed signal, rectified and low-passed at 50 Hz, above rest median + h robust SD for
 /// a minimum time. Defaults h = 15, 25 ms.
-class TkeoDetector final : public OnsetDetector {
+class TkeoDetector final : public EnvelopeThresholdDetector {
  public:
+  TkeoDetector() : EnvelopeThresholdDetector(15.0, 25.0) {}
   std::string_view name() const noexcept override { return "tkeo"; }
   std::string_view reference() const noexcept override {
     return "Solnik, Rider, Steinweg, DeVita & Hortobagyi 2010, Eur J Appl Physiol 110:489-498";
   }
-  void setup(double fs_hz, const DetectorSettings& settings) override;
-  void arm(std::span<const double> rest, double rest_sigma,
-           std::span<double> scratch) noexcept override;
-  bool step(double x) noexcept override;
-  std::uint32_t lookback() const noexcept override { return run_.run(); }
-  void restart() noexcept override;
 
  private:
-  double feature(double x) noexcept;
-  Biquad envelope_;
+  double rectified(double x) noexcept override {
+    const double psi = x1_ * x1_ - x * x2_;
+    x2_ = x1_;
+    x1_ = x;
+    return psi < 0 ? -psi : psi;
+  }
+  void reset_feature() noexcept override { x1_ = x2_ = 0.0; }
   double x1_ = 0.0, x2_ = 0.0;
-  double threshold_ = 0.0;
-  double h_ = 15.0;
-  std::uint32_t min_samples_ = 25;
-  RunCounter run_;
 };
 
 /// Sequential likelihood-ratio test for a rise in variance (Page's CUSUM, the recursive core

@@ -69,8 +69,6 @@ struct BoardLink::Impl {
   protocol::FrameDecoder decoder;
   protocol::FrameEncoder encoder;
   SpscRing<StreamItem> ring;
-  IndexUnwrapper emg_clock;
-  IndexUnwrapper imu_clock;
   AtomicCounters counters;
 
   State state = State::kClosed;
@@ -82,7 +80,6 @@ struct BoardLink::Impl {
   mutable std::mutex path_mutex;  // guards path only; taken on (re)open, never per sample
   std::string path;
   Clock::time_point last_rx{};
-  Clock::time_point last_emg_rx{};
   Clock::time_point link_down_at{};
   Clock::time_point ping_sent{};
   std::uint32_t ping_token = 0;
@@ -278,7 +275,7 @@ struct BoardLink::Impl {
       counters.link_downs.fetch_add(1, std::memory_order_relaxed);
       StreamItem item;
       item.kind = ItemKind::kLinkDown;
-      item.index = emg_clock.next();
+      item.index = emg.clock.next();
       item.arrival_ns = to_ns(link_down_at);
       if (!ring.try_push(item)) counters.ring_drops.fetch_add(1, std::memory_order_relaxed);
       spdlog::warn("link to board {} lost ({})", info.serial, reason);
@@ -427,7 +424,7 @@ struct BoardLink::Impl {
     retry_timer.cancel();
     deadline_timer.cancel();
     counters.streaming.store(true);
-    last_emg_rx = Clock::now();
+    emg.last_rx = imu.last_rx = Clock::now();
     heartbeat();
     if (!connected_once) {
       connected_once = true;
@@ -440,14 +437,16 @@ struct BoardLink::Impl {
     spdlog::info("board {} streaming again after {:.2f} s", info.serial, gap_s);
     StreamItem item;
     item.kind = ItemKind::kLinkUp;
-    item.index = emg_clock.next();
+    item.index = emg.clock.next();
     item.arrival_ns = to_ns(Clock::now());
     if (!ring.try_push(item)) counters.ring_drops.fetch_add(1, std::memory_order_relaxed);
   }
 
-  /// Samples a restarted board's clock missed, estimated from host time.
-  std::uint64_t estimated_missing(Clock::time_point now, int rate_hz, std::uint32_t n_sets) const {
-    const double expected = std::chrono::duration<double>(now - last_emg_rx).count() * rate_hz;
+  /// Samples a restarted board's clock missed, estimated from host time since the stream's
+  /// previous block.
+  static std::uint64_t estimated_missing(Clock::time_point now, Clock::time_point last_rx,
+                                         int rate_hz, std::uint32_t n_sets) {
+    const double expected = std::chrono::duration<double>(now - last_rx).count() * rate_hz;
     return expected > n_sets ? static_cast<std::uint64_t>(expected) - n_sets : 0;
   }
 
@@ -460,34 +459,60 @@ struct BoardLink::Impl {
     if (!ring.try_push(gap)) counters.ring_drops.fetch_add(1, std::memory_order_relaxed);
   }
 
+  /// One stream's clock and counters (EMG or IMU).
+  struct Stream {
+    ItemKind kind;
+    ItemKind gap_kind;
+    IndexUnwrapper clock{};
+    Clock::time_point last_rx{};
+    std::atomic<std::uint64_t>& frames;
+    std::atomic<std::uint64_t>& sets;
+    std::atomic<std::uint64_t>& gaps;
+    std::atomic<std::uint64_t>& lost;
+  };
+  Stream emg{
+      ItemKind::kEmg,    ItemKind::kEmgGap,        {}, {}, counters.emg_frames, counters.emg_sets,
+      counters.emg_gaps, counters.emg_samples_lost};
+  Stream imu{
+      ItemKind::kImu,    ItemKind::kImuGap,        {}, {}, counters.imu_frames, counters.imu_sets,
+      counters.imu_gaps, counters.imu_samples_lost};
+
+  /// Maps a block onto the host timeline, reports a gap before it, and pushes its sets.
+  /// sample_at(set, column) reads one value. Real-time safe.
+  template <typename SampleAt>
+  void push_block(Stream& st, int rate_hz, std::uint32_t first, std::uint8_t n_sets,
+                  std::uint8_t width, Clock::time_point now, SampleAt&& sample_at) {
+    const std::int64_t arrival = to_ns(now);
+    const auto m = st.clock.map(first, n_sets, estimated_missing(now, st.last_rx, rate_hz, n_sets));
+    st.last_rx = now;
+    if (m.missing > 0) {
+      st.gaps.fetch_add(1, std::memory_order_relaxed);
+      st.lost.fetch_add(m.missing, std::memory_order_relaxed);
+      push_gap(st.gap_kind, m.first - m.missing, m.missing, arrival);
+    }
+    StreamItem item;
+    item.kind = st.kind;
+    item.count = width;
+    item.arrival_ns = arrival;
+    std::uint64_t dropped = 0;
+    for (std::uint16_t s = 0; s < n_sets; ++s) {
+      item.index = m.first + s;
+      for (std::uint8_t c = 0; c < width; ++c) item.values[c] = sample_at(s, c);
+      if (!ring.try_push(item)) ++dropped;
+    }
+    st.frames.fetch_add(1, std::memory_order_relaxed);
+    st.sets.fetch_add(n_sets, std::memory_order_relaxed);
+    if (dropped > 0) counters.ring_drops.fetch_add(dropped, std::memory_order_relaxed);
+  }
+
   void on_emg(const fpt_frame& f, Clock::time_point now) {
     fpt_emg_view v{};
     if (fpt_emg_unpack(f.body, f.body_len, &v) == 0 || v.n_channels != info.channels.size()) {
       counters.malformed_bodies.fetch_add(1, std::memory_order_relaxed);
       return;
     }
-    const std::int64_t arrival = to_ns(now);
-    const auto m =
-        emg_clock.map(v.first_index, v.n_sets, estimated_missing(now, info.emg_rate_hz, v.n_sets));
-    last_emg_rx = now;
-    if (m.missing > 0) {
-      counters.emg_gaps.fetch_add(1, std::memory_order_relaxed);
-      counters.emg_samples_lost.fetch_add(m.missing, std::memory_order_relaxed);
-      push_gap(ItemKind::kEmgGap, m.first - m.missing, m.missing, arrival);
-    }
-    StreamItem item;
-    item.kind = ItemKind::kEmg;
-    item.count = v.n_channels;
-    item.arrival_ns = arrival;
-    std::uint64_t dropped = 0;
-    for (std::uint16_t s = 0; s < v.n_sets; ++s) {
-      item.index = m.first + s;
-      for (std::uint8_t c = 0; c < v.n_channels; ++c) item.values[c] = fpt_emg_sample(&v, s, c);
-      if (!ring.try_push(item)) ++dropped;
-    }
-    counters.emg_frames.fetch_add(1, std::memory_order_relaxed);
-    counters.emg_sets.fetch_add(v.n_sets, std::memory_order_relaxed);
-    if (dropped > 0) counters.ring_drops.fetch_add(dropped, std::memory_order_relaxed);
+    push_block(emg, info.emg_rate_hz, v.first_index, v.n_sets, v.n_channels, now,
+               [&v](std::uint16_t s, std::uint8_t c) { return fpt_emg_sample(&v, s, c); });
   }
 
   void on_imu(const fpt_frame& f, Clock::time_point now) {
@@ -496,27 +521,8 @@ struct BoardLink::Impl {
       counters.malformed_bodies.fetch_add(1, std::memory_order_relaxed);
       return;
     }
-    const std::int64_t arrival = to_ns(now);
-    const auto m =
-        imu_clock.map(v.first_index, v.n_sets, estimated_missing(now, info.imu_rate_hz, v.n_sets));
-    if (m.missing > 0) {
-      counters.imu_gaps.fetch_add(1, std::memory_order_relaxed);
-      counters.imu_samples_lost.fetch_add(m.missing, std::memory_order_relaxed);
-      push_gap(ItemKind::kImuGap, m.first - m.missing, m.missing, arrival);
-    }
-    StreamItem item;
-    item.kind = ItemKind::kImu;
-    item.count = v.n_axes;
-    item.arrival_ns = arrival;
-    std::uint64_t dropped = 0;
-    for (std::uint16_t s = 0; s < v.n_sets; ++s) {
-      item.index = m.first + s;
-      for (std::uint8_t a = 0; a < v.n_axes; ++a) item.values[a] = fpt_imu_sample(&v, s, a);
-      if (!ring.try_push(item)) ++dropped;
-    }
-    counters.imu_frames.fetch_add(1, std::memory_order_relaxed);
-    counters.imu_sets.fetch_add(v.n_sets, std::memory_order_relaxed);
-    if (dropped > 0) counters.ring_drops.fetch_add(dropped, std::memory_order_relaxed);
+    push_block(imu, info.imu_rate_hz, v.first_index, v.n_sets, v.n_axes, now,
+               [&v](std::uint16_t s, std::uint8_t a) { return fpt_imu_sample(&v, s, a); });
   }
 
   void on_status(const fpt_frame& f) {

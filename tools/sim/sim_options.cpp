@@ -52,6 +52,10 @@ void add_board_options(CLI::App& app, SimOptions& o) {
       ->check(CLI::IsMember({16, 24}))
       ->capture_default_str();
   app.add_option("--serial", o.board.serial, "board serial number")->capture_default_str();
+  app.add_option("--frame-ms", o.board.frame_period_ms,
+                 "EMG frame period (sets per frame = rate x period; at most 255 sets)")
+      ->check(CLI::Range(0.25, 100.0))
+      ->capture_default_str();
   app.add_option("--drop-rate", o.faults.drop_rate, "fault: share of data frames lost")
       ->check(CLI::Range(0.0, 1.0));
   app.add_option("--corrupt-rate", o.faults.corrupt_rate, "fault: share of bytes corrupted")
