@@ -42,7 +42,8 @@ class TerminalSink final : public session::SessionSink {
         out_ << fmt::format("rep {} ...\n", e.rep);
         break;
       case session::RepEvent::Kind::kRestartCue:
-        out_ << paint(fmt::format("  >>> RESTART: {} before glute", session::to_string(e.offender)),
+        out_ << paint(fmt::format("  >>> RESTART: {} before {}", session::to_string(e.offender),
+                                  session::to_string(e.leader)),
                       "1;31")
              << '\n';
         break;

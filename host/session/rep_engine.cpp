@@ -118,6 +118,7 @@ std::size_t RepEngine::tick(std::uint64_t index, std::span<RepEvent> out) {
         e.rep = rep_;
         e.index = index;
         e.offender = off;
+        e.leader = leader;
         e.lead_ms = lead_t ? seconds(*lead_t - std::min(*lead_t, off_t)) * 1000.0
                            : seconds(index - off_t) * 1000.0;
         out[n++] = e;

@@ -36,6 +36,7 @@ struct RepEvent {
   std::uint64_t index = 0;  // sample at which the event was decided
   // kRestartCue: who fired too early and the live estimate of by how much.
   Muscle offender = Muscle::kHamstring;
+  Muscle leader = Muscle::kGlute;  // who should have come first
   double lead_ms = 0.0;
   // kRepEnd: the rep as judged from refined onsets.
   RepOnsets onsets{};     // refined, seconds

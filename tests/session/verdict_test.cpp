@@ -63,6 +63,7 @@ TEST(RepEngine, HamstringFirst_CuedAfterGraceAndJudged) {
   const RepEvent* cue = d.find(RepEvent::Kind::kRestartCue);
   ASSERT_NE(cue, nullptr);
   EXPECT_EQ(cue->offender, Muscle::kHamstring);
+  EXPECT_EQ(cue->leader, Muscle::kGlute);
   EXPECT_EQ(cue->index, 1045u);
   d.engine.on_onset(Muscle::kGlute, 1100, 1090);
   d.engine.on_refined(Muscle::kHamstring, 1000);
@@ -104,6 +105,21 @@ TEST(RepEngine, Stage1_AnyOtherMuscleRestartsAtOnce_AssessModeNeverCues) {
   quiet.engine.on_onset(Muscle::kHamstring, 1010, 1000);
   quiet.run_until(1500);
   EXPECT_EQ(quiet.find(RepEvent::Kind::kRestartCue), nullptr);
+}
+
+TEST(RepEngine, Stage2LumbarBeforeHamstring_CuedWithTheRightLeader) {
+  RepConfig c;
+  c.stage = 2;
+  Driver d(c);
+  d.run_until(999);
+  d.engine.on_onset(Muscle::kGlute, 1005, 1000);
+  d.run_until(1080);
+  d.engine.on_onset(Muscle::kLumbar, 1090, 1080);
+  d.run_until(1200);
+  const RepEvent* cue = d.find(RepEvent::Kind::kRestartCue);
+  ASSERT_NE(cue, nullptr);
+  EXPECT_EQ(cue->offender, Muscle::kLumbar);
+  EXPECT_EQ(cue->leader, Muscle::kHamstring);
 }
 
 TEST(RepEngine, RepEndsWhenAllOffAndThighDown) {
