@@ -84,6 +84,7 @@ struct BoardLink::Impl {
   Clock::time_point ping_sent{};
   std::uint32_t ping_token = 0;
   bool reopen_failure_logged = false;
+  std::uint32_t seq_resets_at_start = 0;  // decoder's count when streaming (re)started
 
   // ---- lifecycle -------------------------------------------------------------------------------
 
@@ -352,7 +353,9 @@ struct BoardLink::Impl {
       return;
     }
     if (state == State::kStreaming) {
-      // A HELLO while streaming means the board rebooted and stopped streaming.
+      // A rebooted board starts its sequence numbers again; a HELLO without that is a late
+      // answer to a repeated INFO and changes nothing.
+      if (decoder.stats().seq_resets == seq_resets_at_start) return;
       counters.board_restarts.fetch_add(1, std::memory_order_relaxed);
       spdlog::warn("board {} restarted; starting it again", d.serial);
       state = State::kAwaitHello;
@@ -421,6 +424,7 @@ struct BoardLink::Impl {
 
   void enter_streaming() {
     state = State::kStreaming;
+    seq_resets_at_start = decoder.stats().seq_resets;
     retry_timer.cancel();
     deadline_timer.cancel();
     counters.streaming.store(true);
