@@ -12,6 +12,10 @@ packages=(
   libcli11-dev                             # command-line parsing
   nlohmann-json3-dev                       # JSON (ground truth, events, profiles)
   libsqlite3-dev                           # session store
+  libespeak-ng-dev                         # spoken cues ("restart, back first")
+  libasound2-dev                           # ALSA: cue sounds on the sound card
+  libsndfile1-dev                          # WAV cue track when there is no sound card
+  python3-jsonschema                       # tests: event stream against its JSON Schema
   libgtest-dev libgmock-dev libbenchmark-dev   # tests and benchmarks
   clang-format                             # formatting check
   coreutils procps                         # timeout, kill for CLI tests

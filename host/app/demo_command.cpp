@@ -14,6 +14,7 @@ void add_demo_options(CLI::App& cmd, DemoOptions& o) {
   o.sim.scenario.loop = true;
   o.sim.board.serial = "DEMO-0001";
   o.train.athlete = "demo";
+  o.train.wav_fallback = true;  // the demo is heard: into a WAV when there is no sound card
   add_session_options(cmd, o.train);
   sim::add_scenario_options(cmd, o.sim);
   cmd.add_option("--rate", o.sim.board.emg_rate_hz, "EMG sample rate of the virtual board")

@@ -4,6 +4,7 @@
 #include <spdlog/spdlog.h>
 #include <CLI/CLI.hpp>
 
+#include "analyze_command.hpp"
 #include "commands.hpp"
 #include "data_dir.hpp"
 #include "demo_command.hpp"
@@ -64,6 +65,11 @@ int main(int argc, char** argv) {
       "demo", "a training session against the built-in virtual board on a pseudo-terminal");
   fpt::app::add_demo_options(*demo_cmd, demo);
 
+  fpt::app::AnalyzeOptions analyze;
+  auto* analyze_cmd = app.add_subcommand(
+      "analyze", "run a recording (CSV) through the same pipeline; write onsets, reps, events");
+  fpt::app::add_analyze_options(*analyze_cmd, analyze);
+
   CLI11_PARSE(app, argc, argv);
 
   try {
@@ -71,10 +77,13 @@ int main(int argc, char** argv) {
     fpt::app::ensure_private_dir(data_dir);
     fpt::app::setup_logging(log_level, data_dir);
     fpt::app::install_stop_handlers();
+    train.data_dir = data_dir.string();
+    demo.train.data_dir = data_dir.string();
     if (ports->parsed()) return fpt::app::run_ports(std::cout);
     if (monitor->parsed()) return fpt::app::run_monitor(mon, std::cout);
     if (train_cmd->parsed()) return fpt::app::run_train(train, std::cout);
     if (demo_cmd->parsed()) return fpt::app::run_demo(demo, std::cout);
+    if (analyze_cmd->parsed()) return fpt::app::run_analyze(analyze, std::cout);
   } catch (const fpt::Error& e) {
     std::cerr << "fpt: " << e.what() << '\n';
     return 1;

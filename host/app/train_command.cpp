@@ -3,7 +3,9 @@
 #include <unistd.h>
 
 #include <chrono>
-#include <map>
+#include <ctime>
+#include <filesystem>
+#include <iostream>
 #include <memory>
 #include <optional>
 #include <ostream>
@@ -12,91 +14,69 @@
 #include <fmt/format.h>
 #include <spdlog/spdlog.h>
 
+#include "audio_cues.hpp"
 #include "board_link.hpp"
+#include "error.hpp"
 #include "event_stream.hpp"
+#include "realtime.hpp"
+#include "session_coach.hpp"
 #include "stop_signal.hpp"
+#include "terminal_view.hpp"
 #include "training_pipeline.hpp"
 
 namespace fpt::app {
 namespace {
 
 using Clock = std::chrono::steady_clock;
+constexpr int kAudioRateHz = 22050;  // espeak-ng's rate: tones and words share one stream
 
-/// What the athlete's helper sees: one line per onset, cue and verdict, coloured on a terminal.
-class TerminalSink final : public session::SessionSink {
- public:
-  TerminalSink(std::ostream& out, bool colour) : out_(out), colour_(colour) {}
-
-  void on_ready(double t_s) override {
-    out_ << fmt::format("[{:8.3f} s] rest learnt on every muscle: start the reps\n", t_s);
-  }
-  void on_onset(session::Muscle m, const dsp::OnsetEvent& e, double fs_hz) override {
-    if (e.kind != dsp::OnsetEvent::Kind::kOnset) return;
-    out_ << fmt::format("[{:8.3f} s]   {:>9} on  (onset {:.3f} s, {:.0f} uV)\n",
-                        static_cast<double>(e.decision_index) / fs_hz, session::to_string(m),
-                        static_cast<double>(e.index) / fs_hz, e.level_uv);
-  }
-  void on_rep_event(const session::RepEvent& e) override {
-    switch (e.kind) {
-      case session::RepEvent::Kind::kRepStart:
-        out_ << fmt::format("rep {} ...\n", e.rep);
-        break;
-      case session::RepEvent::Kind::kRestartCue:
-        out_ << paint(fmt::format("  >>> RESTART: {} before {}", session::to_string(e.offender),
-                                  session::to_string(e.leader)),
-                      "1;31")
-             << '\n';
-        break;
-      case session::RepEvent::Kind::kRepEnd: {
-        const std::string what = e.verdict.good
-                                     ? fmt::format("rep {}: GOOD", e.rep)
-                                     : fmt::format("rep {}: RESTART - {}", e.rep, e.verdict.reason);
-        out_ << paint(what, e.verdict.good ? "1;32" : "1;31")
-             << fmt::format("  (thigh {:.0f} deg{})\n", e.peak_pitch_deg,
-                            e.verdict_changed ? "; verdict changed after the live cue" : "");
-        ++reps_;
-        if (e.verdict.good)
-          ++good_;
-        else
-          ++reasons_[e.verdict.fault];
-        break;
+/// Chooses where the cue sounds go; nullptr when nowhere (said on the terminal).
+std::unique_ptr<cue::AudioCues> open_audio(const TrainOptions& o, std::ostream& out) {
+  if (o.mode != "train" || o.sound == "off") return nullptr;  // assessment reps are uncued
+  std::unique_ptr<cue::AudioOutput> output;
+  if (!o.audio_out.empty()) {
+    output = cue::open_wav_output(o.audio_out, kAudioRateHz);
+  } else {
+    try {
+      output = cue::open_alsa_output(o.sound_device, kAudioRateHz);
+    } catch (const IoError& e) {
+      if (!o.wav_fallback) {
+        out << "warning: " << e.what()
+            << ": no sound cues (use --audio-out FILE to write them to a WAV file)\n";
+        spdlog::warn("{}", e.what());
+        return nullptr;
       }
+      const std::time_t now = std::time(nullptr);
+      char stamp[32];
+      std::strftime(stamp, sizeof stamp, "%Y%m%d-%H%M%S", std::localtime(&now));
+      const std::string path =
+          (std::filesystem::path(o.data_dir) / fmt::format("demo-cues-{}.wav", stamp)).string();
+      out << "no sound card (" << e.what() << "): cue sounds go to " << path << '\n';
+      output = cue::open_wav_output(path, kAudioRateHz);
     }
-    out_ << std::flush;
   }
+  cue::AudioCueConfig ac;
+  ac.speech = o.speech;
+  ac.stage = o.stage;
+  return std::make_unique<cue::AudioCues>(std::move(output), ac);
+}
 
-  int reps_ = 0;
-  int good_ = 0;
-  std::map<std::string, int> reasons_;
-
- private:
-  std::string paint(const std::string& s, const char* code) const {
-    return colour_ ? fmt::format("\033[{}m{}\033[0m", code, s) : s;
+cue::LiveState live_state(const session::TrainingPipeline& p, const TrainOptions& o, bool link_up) {
+  cue::LiveState s;
+  s.stage = o.stage;
+  s.mode = o.mode;
+  s.ready = p.ready();
+  s.in_rep = p.reps().in_rep();
+  s.pitch_deg = p.pitch_deg();
+  s.link_up = link_up;
+  for (int m = 0; m < session::kMuscles; ++m) {
+    const auto& t = p.tracker(static_cast<session::Muscle>(m));
+    s.level_uv[m] = t.level_uv();
+    s.rest_uv[m] = t.rest_sigma_uv();
+    s.active[m] = t.active();
   }
-  std::ostream& out_;
-  bool colour_;
-};
-
-/// Sends every event to several sinks.
-class FanOut final : public session::SessionSink {
- public:
-  void add(session::SessionSink* s) { sinks_.push_back(s); }
-  void on_ready(double t) override {
-    for (auto* s : sinks_) s->on_ready(t);
-  }
-  void on_onset(session::Muscle m, const dsp::OnsetEvent& e, double fs) override {
-    for (auto* s : sinks_) s->on_onset(m, e, fs);
-  }
-  void on_rep_event(const session::RepEvent& e) override {
-    for (auto* s : sinks_) s->on_rep_event(e);
-  }
-  void on_gap(std::uint64_t i, std::uint32_t n, bool imu) override {
-    for (auto* s : sinks_) s->on_gap(i, n, imu);
-  }
-
- private:
-  std::vector<session::SessionSink*> sinks_;
-};
+  return s;
+}
 
 }  // namespace
 
@@ -118,6 +98,19 @@ void add_session_options(CLI::App& cmd, TrainOptions& o) {
   cmd.add_option("--detector", o.detector, "onset detector: cusum, hodges, bonato, tkeo")
       ->check(CLI::IsMember({"cusum", "hodges", "bonato", "tkeo"}))
       ->capture_default_str();
+  cmd.add_option("--advance-after", o.advance_after,
+                 "good reps in a row before the next stage is suggested")
+      ->check(CLI::Range(1, 100))
+      ->capture_default_str();
+  cmd.add_option("--sound", o.sound, "auto (sound card if present) or off")
+      ->check(CLI::IsMember({"auto", "off"}))
+      ->capture_default_str();
+  cmd.add_option("--sound-device", o.sound_device, "ALSA playback device")->capture_default_str();
+  cmd.add_option("--audio-out", o.audio_out,
+                 "write the cue sounds to this WAV file, on the session's clock");
+  cmd.add_flag("!--no-speech", o.speech, "tones only, no spoken words");
+  cmd.add_flag("!--no-realtime", o.realtime,
+               "do not ask for real-time scheduling of the pipeline and I/O threads");
 }
 
 void add_train_options(CLI::App& cmd, TrainOptions& o) {
@@ -136,6 +129,7 @@ int run_train(const TrainOptions& o, std::ostream& out) {
   lo.port = o.port;
   lo.baud = o.baud;
   lo.handshake_timeout = std::chrono::milliseconds(o.handshake_timeout_ms);
+  if (o.realtime) lo.realtime_priority = 20;
   io::BoardLink link(lo);
   link.connect();
   const auto& device = link.device();
@@ -148,47 +142,75 @@ int run_train(const TrainOptions& o, std::ostream& out) {
   session::TrainingPipeline pipeline;
   pipeline.setup(device, pc);
 
-  TerminalSink terminal(out, &out == &std::cout && ::isatty(STDOUT_FILENO) != 0);
+  session::CoachConfig cc;
+  cc.stage = o.stage;
+  cc.advance_after = o.advance_after;
+  session::SessionCoach coach(cc);
+  // The sound goes first: the athlete lies face down, and the latency is measured there.
+  std::unique_ptr<cue::AudioCues> audio = open_audio(o, out);
+  if (audio) coach.add_output(audio.get());
+  const bool tty = &out == &std::cout && ::isatty(STDOUT_FILENO) != 0;
+  cue::TerminalView terminal(out, tty, tty);
+  coach.add_output(&terminal);
   std::unique_ptr<cue::EventStream> events;
-  FanOut sinks;
-  sinks.add(&terminal);
   if (!o.events.empty()) {
     events = std::make_unique<cue::EventStream>(o.events);
     events->session_start(o.athlete, o.stage, o.mode, o.tolerance_ms, device.summary());
-    sinks.add(events.get());
+    coach.add_output(events.get());
   }
-  out << fmt::format("{}: {}\n{} session, stage {}, athlete {}: lie still for a few seconds\n",
-                     o.port, device.summary(), o.mode, o.stage, o.athlete)
+  out << fmt::format("{}: {}\n{} session, stage {}, athlete {}{}: lie still for a few seconds\n",
+                     o.port, device.summary(), o.mode, o.stage, o.athlete,
+                     audio ? "; cues on the " + audio->describe() : "")
       << std::flush;
   spdlog::info("{} session for {} on {}, stage {}", o.mode, o.athlete, o.port, o.stage);
 
+  if (o.realtime) {
+    // Cues wait for this thread: ask the scheduler to put it first when data arrives.
+    const std::string why = request_realtime(10);
+    if (why.empty())
+      spdlog::info("pipeline and I/O threads run with real-time priority");
+    else
+      spdlog::info(
+          "pipeline thread stays at normal priority ({}): cue latency can grow on a "
+          "busy machine",
+          why);
+  }
   const Clock::time_point t0 = Clock::now();
+  Clock::time_point next_draw = t0;
+  bool link_up = true;
   io::StreamItem item;
+  const auto handle = [&](const io::StreamItem& it) {
+    if (it.kind == io::ItemKind::kLinkDown || it.kind == io::ItemKind::kLinkUp) {
+      link_up = it.kind == io::ItemKind::kLinkUp;
+      terminal.line(link_up ? "board back: the session goes on"
+                            : "BOARD LOST: check the cable; waiting for it to come back");
+    }
+    pipeline.process(it, coach);
+  };
   while (!stop_requested()) {
     bool any = false;
     while (link.ring().try_pop(item)) {
-      pipeline.process(item, sinks);
+      handle(item);
       any = true;
     }
-    if (!any) std::this_thread::sleep_for(std::chrono::milliseconds(1));
-    if (o.duration_s > 0 && Clock::now() - t0 >= std::chrono::duration<double>(o.duration_s)) break;
+    const auto now = Clock::now();
+    if (now >= next_draw) {
+      terminal.refresh(live_state(pipeline, o, link_up));
+      next_draw = now + std::chrono::milliseconds(100);
+    }
+    if (!any) link.wait_for_data(std::chrono::milliseconds(20));
+    if (o.duration_s > 0 && now - t0 >= std::chrono::duration<double>(o.duration_s)) break;
   }
   link.stop();
-  while (link.ring().try_pop(item)) pipeline.process(item, sinks);
+  while (link.ring().try_pop(item)) handle(item);
   const double elapsed = std::chrono::duration<double>(Clock::now() - t0).count();
+  if (audio) audio->finish(pipeline.now_s() + 1.0);
   const auto c = link.counters();
-  std::string reasons;
-  for (const auto& [why, n] : terminal.reasons_) reasons += fmt::format(", {} x {}", n, why);
-  out << fmt::format(
-      "summary: {} reps, {} good, {} restarts{} ({:.0f} s; frames lost {}, EMG samples lost {})\n",
-      terminal.reps_, terminal.good_, terminal.reps_ - terminal.good_,
-      reasons.empty() ? "" : ": " + reasons.substr(2), elapsed, c.wire.frames_lost,
-      c.emg_samples_lost);
-  if (events) {
-    events->summary(terminal.reps_, terminal.good_, elapsed);
-    if (events->write_errors() > 0)
-      spdlog::error("{} events could not be written to {}", events->write_errors(), o.events);
-  }
+  coach.finish(elapsed, c.wire.frames_lost, c.emg_samples_lost);
+  if (audio && audio->dropped() > 0)
+    spdlog::warn("{} cue sounds dropped: the audio thread fell behind", audio->dropped());
+  if (events && events->write_errors() > 0)
+    spdlog::error("{} events could not be written to {}", events->write_errors(), o.events);
   return 0;
 }
 

@@ -1,5 +1,5 @@
 // `fpt train`: a live glute-raise session against one board: onsets, reps, restart cues and
-// verdicts on the terminal and, optionally, as a JSON Lines event stream.
+// verdicts as sound, on the terminal and, optionally, as a JSON Lines event stream.
 #pragma once
 
 #include <iosfwd>
@@ -21,6 +21,14 @@ struct TrainOptions {
   int handshake_timeout_ms = 3000;
   std::string detector = "cusum";
   double mains_hz = -1.0;
+  int advance_after = 5;       // good reps in a row before the next stage is suggested
+  std::string sound = "auto";  // auto: the sound card if there is one; off
+  std::string sound_device = "default";
+  std::string audio_out;      // WAV file for the cue sounds (instead of the sound card)
+  bool speech = true;         // words after the tones
+  bool realtime = true;       // ask SCHED_FIFO for the pipeline and I/O threads
+  bool wav_fallback = false;  // demo: no sound card -> a WAV in the data folder
+  std::string data_dir;       // set by main
 };
 
 /// Options shared by `fpt train` and `fpt demo`.

@@ -5,11 +5,11 @@
 #include <cstdio>
 #include <string>
 
-#include "training_pipeline.hpp"
+#include "session_coach.hpp"
 
 namespace fpt::cue {
 
-class EventStream final : public session::SessionSink {
+class EventStream final : public session::CoachedSink {
  public:
   /// path "-" writes to standard output. Files are created 0600 (health data).
   /// Throws IoError when the file cannot be opened.
@@ -21,11 +21,13 @@ class EventStream final : public session::SessionSink {
   /// The first line: what this session is.
   void session_start(const std::string& athlete, int stage, const std::string& mode,
                      double tolerance_ms, const std::string& board_summary);
-  void summary(int reps, int good, double duration_s);
 
   void on_ready(double t_s) override;
   void on_onset(session::Muscle m, const dsp::OnsetEvent& e, double fs_hz) override;
   void on_rep_event(const session::RepEvent& e) override;
+  void on_rep_end(const session::RepEvent& e, const session::RepProgress& p) override;
+  void on_advice(const session::StageAdvice& a) override;
+  void on_summary(const session::SessionSummary& s) override;
   void on_gap(std::uint64_t first_index, std::uint32_t missing, bool imu) override;
 
   /// Lines that could not be written (disk full, closed pipe); the session goes on.

@@ -7,6 +7,7 @@
 #include <atomic>
 #include <future>
 #include <mutex>
+#include <semaphore>
 #include <thread>
 #include <utility>  // Boost 1.74 Asio uses std::exchange without including it
 
@@ -18,6 +19,7 @@
 #include "frame_codec.hpp"
 #include "index_unwrapper.hpp"
 #include "port_lister.hpp"
+#include "realtime.hpp"
 
 namespace fpt::io {
 namespace {
@@ -55,6 +57,10 @@ struct BoardLink::Impl {
 
   explicit Impl(LinkOptions o) : opt(std::move(o)), ring(opt.ring_capacity) {}
 
+  // Released after every read that may have pushed items, so the consumer sleeps until data
+  // comes instead of polling (a poll interval would add to every cue's latency).
+  std::counting_semaphore<> data_ready{0};
+
   LinkOptions opt;
   asio::io_context io;
   asio::serial_port port{io};
@@ -90,7 +96,13 @@ struct BoardLink::Impl {
 
   void start_thread() {
     work.emplace(asio::make_work_guard(io));
-    thread = std::thread([this] { io.run(); });
+    thread = std::thread([this] {
+      if (opt.realtime_priority > 0) {
+        const std::string why = request_realtime(opt.realtime_priority);
+        if (!why.empty()) spdlog::info("I/O thread stays at normal priority: {}", why);
+      }
+      io.run();
+    });
   }
 
   void fail_handshake(std::exception_ptr e) {
@@ -258,6 +270,7 @@ struct BoardLink::Impl {
                            decoder.feed(std::span<const std::uint8_t>(rx.data(), n),
                                         [this, now](const fpt_frame& f) { on_frame(f, now); });
                            counters.publish(decoder.stats());
+                           data_ready.release();  // wake the consumer: new sets may be there
                            if (port.is_open()) read_more();
                          });
   }
@@ -279,6 +292,7 @@ struct BoardLink::Impl {
       item.index = emg.clock.next();
       item.arrival_ns = to_ns(link_down_at);
       if (!ring.try_push(item)) counters.ring_drops.fetch_add(1, std::memory_order_relaxed);
+      data_ready.release();
       spdlog::warn("link to board {} lost ({})", info.serial, reason);
     }
     if (opt.reconnect) {
@@ -444,6 +458,7 @@ struct BoardLink::Impl {
     item.index = emg.clock.next();
     item.arrival_ns = to_ns(Clock::now());
     if (!ring.try_push(item)) counters.ring_drops.fetch_add(1, std::memory_order_relaxed);
+    data_ready.release();
   }
 
   /// Samples a restarted board's clock missed, estimated from host time since the stream's
@@ -580,6 +595,10 @@ const protocol::DeviceInfo& BoardLink::device() const {
 
 SpscRing<StreamItem>& BoardLink::ring() {
   return impl_->ring;
+}
+
+bool BoardLink::wait_for_data(std::chrono::milliseconds timeout) {
+  return impl_->data_ready.try_acquire_for(timeout);
 }
 
 std::string BoardLink::port_path() const {

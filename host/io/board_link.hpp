@@ -26,6 +26,7 @@ struct LinkOptions {
   bool reconnect = true;
   std::optional<std::uint16_t> emg_rate_hz;  // ask the board for this rate before START
   std::size_t ring_capacity = 1U << 15U;     // items (~16 s of 2 kHz sample sets)
+  int realtime_priority = 0;  // >0: ask SCHED_FIFO at this priority for the I/O thread
 };
 
 /// A consistent-enough snapshot of the link's counters (each field read atomically).
@@ -66,6 +67,10 @@ class BoardLink {
   /// Sample sets and link events, for exactly one consumer thread. When the consumer falls
   /// behind, new sets are dropped and counted in ring_drops (drop-newest policy).
   [[nodiscard]] SpscRing<StreamItem>& ring();
+
+  /// Blocks the consumer until the I/O thread has read more (or timeout); true when woken.
+  /// Items may already have been taken by an earlier try_pop: always drain the ring after.
+  bool wait_for_data(std::chrono::milliseconds timeout);
 
   /// Counters; any thread, lock-free.
   [[nodiscard]] LinkCounters counters() const;

@@ -45,6 +45,7 @@ void RepEngine::on_onset(Muscle m, std::uint64_t decision, std::uint64_t estimat
     estimate_ = {};
     refined_ = {};
     cued_ = false;
+    cue_index_.reset();
     check_at_.reset();
     peak_pitch_ = pitch_deg_;
     lift_index_.reset();
@@ -93,7 +94,9 @@ std::size_t RepEngine::tick(std::uint64_t index, std::span<RepEvent> out) {
     e.kind = RepEvent::Kind::kRepStart;
     e.rep = rep_;
     e.index = index;
+    e.t_s = seconds(index);
     e.start_index = start_index_;
+    e.start_s = seconds(start_index_);
     out[n++] = e;
     start_pending_ = false;
   }
@@ -113,10 +116,14 @@ std::size_t RepEngine::tick(std::uint64_t index, std::span<RepEvent> out) {
     if (wrong) {
       cued_ = true;
       if (config_.cue_restarts && n < out.size()) {
+        cue_index_ = index;
+        cue_offender_ = off;
         RepEvent e;
         e.kind = RepEvent::Kind::kRestartCue;
         e.rep = rep_;
         e.index = index;
+        e.t_s = seconds(index);
+        e.cue_s = e.t_s;
         e.offender = off;
         e.leader = leader;
         e.lead_ms = lead_t ? seconds(*lead_t - std::min(*lead_t, off_t)) * 1000.0
@@ -136,7 +143,9 @@ std::size_t RepEngine::tick(std::uint64_t index, std::span<RepEvent> out) {
     e.kind = RepEvent::Kind::kRepEnd;
     e.rep = rep_;
     e.index = index;
+    e.t_s = seconds(index);
     e.start_index = start_index_;
+    e.start_s = seconds(start_index_);
     for (int m = 0; m < kMuscles; ++m) {
       if (decided_[m]) e.decisions[m] = seconds(*decided_[m]);
       const auto& t = refined_[m] ? refined_[m] : estimate_[m];
@@ -145,7 +154,9 @@ std::size_t RepEngine::tick(std::uint64_t index, std::span<RepEvent> out) {
     e.peak_pitch_deg = peak_pitch_;
     if (lift_index_) e.lift_s = seconds(*lift_index_);
     e.verdict = judge(config_.stage, e.onsets, config_.tolerance_ms);
-    e.cued_restart = cued_;
+    e.cued_restart = cue_index_.has_value();
+    if (cue_index_) e.cue_s = seconds(*cue_index_);
+    e.cue_offender = cue_offender_;
     e.verdict_changed = config_.cue_restarts && (cued_ == e.verdict.good);
     out[n++] = e;
     active_ = false;

@@ -8,6 +8,7 @@
 
 #include <array>
 #include <cstdint>
+#include <limits>
 #include <optional>
 #include <span>
 
@@ -34,6 +35,13 @@ struct RepEvent {
   Kind kind = Kind::kRepStart;
   int rep = 0;
   std::uint64_t index = 0;  // sample at which the event was decided
+  double t_s = 0.0;         // the same in seconds on the device clock
+  /// Host steady clock (ns) when the frame holding sample `index` was read; set by the
+  /// pipeline, so a cue's processing latency can be measured where it is emitted.
+  std::int64_t arrival_ns = 0;
+  /// Host ms from that arrival until the cue reached the athlete's output (set by the
+  /// SessionCoach for restart cues and rep ends; NaN before that).
+  double processing_ms = std::numeric_limits<double>::quiet_NaN();
   // kRestartCue: who fired too early and the live estimate of by how much.
   Muscle offender = Muscle::kHamstring;
   Muscle leader = Muscle::kGlute;  // who should have come first
@@ -42,10 +50,18 @@ struct RepEvent {
   RepOnsets onsets{};     // refined, seconds
   RepOnsets decisions{};  // decision times, seconds
   std::uint64_t start_index = 0;
+  double start_s = 0.0;  // the rep's first onset estimate, seconds
   double peak_pitch_deg = 0.0;
   std::optional<double> lift_s;  // when the thigh crossed lift_deg
   Verdict verdict;
-  bool cued_restart = false;     // a restart was cued live
+  bool cued_restart = false;                 // a restart was cued live
+  std::optional<double> cue_s;               // when it was cued (decision time, seconds) ...
+  Muscle cue_offender = Muscle::kHamstring;  // ... and for whom
+  // Activation during the rep (set by the pipeline): mean and peak of each muscle's moving
+  // RMS between rep start and end, and its rest SD, all in uV of the conditioned signal.
+  std::array<double, kMuscles> mean_rms_uv{};
+  std::array<double, kMuscles> peak_rms_uv{};
+  std::array<double, kMuscles> rest_sigma_uv{};
   bool verdict_changed = false;  // the final verdict differs from the live cue
 };
 
@@ -88,6 +104,8 @@ class RepEngine {
   std::optional<std::uint64_t> check_at_;  // when to judge a pending offender
   Muscle pending_offender_ = Muscle::kHamstring;
   bool cued_ = false;
+  std::optional<std::uint64_t> cue_index_;
+  Muscle cue_offender_ = Muscle::kHamstring;
   bool start_pending_ = false;
   double pitch_deg_ = 0.0;
   double peak_pitch_ = 0.0;

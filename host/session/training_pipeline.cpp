@@ -1,5 +1,6 @@
 #include "training_pipeline.hpp"
 
+#include <algorithm>
 #include <cmath>
 #include <numbers>
 
@@ -50,6 +51,7 @@ double TrainingPipeline::level_uv(Muscle m) const noexcept {
 void TrainingPipeline::process(const io::StreamItem& item, SessionSink& sink) {
   switch (item.kind) {
     case io::ItemKind::kEmg: {
+      last_index_ = item.index;
       std::array<dsp::OnsetEvent, dsp::OnsetTracker::kMaxEventsPerSample> ev{};
       bool all_ready = true;
       for (int m = 0; m < kMuscles; ++m) {
@@ -77,8 +79,33 @@ void TrainingPipeline::process(const io::StreamItem& item, SessionSink& sink) {
         ready_ = true;
         sink.on_ready(static_cast<double>(item.index) / fs_hz_);
       }
+      if (reps_.in_rep()) {
+        for (int m = 0; m < kMuscles; ++m) {
+          const double level = trackers_[m].level_uv();
+          rep_sum_sq_[m] += level * level;
+          rep_peak_[m] = std::max(rep_peak_[m], level);
+        }
+        ++rep_samples_;
+      }
       const std::size_t n = reps_.tick(item.index, rep_events_);
-      for (std::size_t i = 0; i < n; ++i) sink.on_rep_event(rep_events_[i]);
+      for (std::size_t i = 0; i < n; ++i) {
+        RepEvent& e = rep_events_[i];
+        e.arrival_ns = item.arrival_ns;
+        if (e.kind == RepEvent::Kind::kRepStart) {
+          rep_sum_sq_ = {};
+          rep_peak_ = {};
+          rep_samples_ = 0;
+        } else if (e.kind == RepEvent::Kind::kRepEnd) {
+          for (int m = 0; m < kMuscles; ++m) {
+            e.mean_rms_uv[m] = rep_samples_ > 0
+                                   ? std::sqrt(rep_sum_sq_[m] / static_cast<double>(rep_samples_))
+                                   : 0.0;
+            e.peak_rms_uv[m] = rep_peak_[m];
+            e.rest_sigma_uv[m] = trackers_[m].rest_sigma_uv();
+          }
+        }
+        sink.on_rep_event(e);
+      }
       break;
     }
     case io::ItemKind::kImu: {

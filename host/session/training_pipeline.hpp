@@ -49,6 +49,11 @@ class TrainingPipeline {
   [[nodiscard]] double level_uv(Muscle m) const noexcept;
   [[nodiscard]] bool ready() const noexcept { return ready_; }
   [[nodiscard]] double fs_hz() const noexcept { return fs_hz_; }
+  [[nodiscard]] const dsp::OnsetTracker& tracker(Muscle m) const noexcept {
+    return trackers_[static_cast<int>(m)];
+  }
+  /// Device time of the latest EMG sample set, seconds.
+  [[nodiscard]] double now_s() const noexcept { return static_cast<double>(last_index_) / fs_hz_; }
 
  private:
   double fs_hz_ = 1000.0;
@@ -63,8 +68,13 @@ class TrainingPipeline {
   double pitch_deg_ = 0.0;
   bool has_imu_ = false;
   bool ready_ = false;
+  std::uint64_t last_index_ = 0;
   RepEngine reps_;
   std::array<RepEvent, RepEngine::kMaxEvents> rep_events_{};
+  // Activation of each muscle during the current rep: sum of squared moving RMS, its peak.
+  std::array<double, kMuscles> rep_sum_sq_{};
+  std::array<double, kMuscles> rep_peak_{};
+  std::uint64_t rep_samples_ = 0;
 };
 
 }  // namespace fpt::session

@@ -39,6 +39,8 @@ void add_scenario_options(CLI::App& app, SimOptions& o) {
       ->capture_default_str();
   app.add_flag("--loop", o.scenario.loop, "repeat the script forever");
   app.add_option("--truth", o.truth_path, "write the ground truth (JSON Lines) to this file");
+  app.add_option("--csv", o.board.csv_path,
+                 "also write the streamed samples as CSV (uV, g) for fpt analyze");
 }
 
 void add_board_options(CLI::App& app, SimOptions& o) {

@@ -1,5 +1,6 @@
 #include "virtual_board.hpp"
 
+#include <fcntl.h>
 #include <poll.h>
 #include <unistd.h>
 
@@ -7,7 +8,10 @@
 #include <cerrno>
 #include <chrono>
 #include <cmath>
+#include <cstdio>
+#include <cstring>
 #include <mutex>
+#include <span>
 
 #include <fmt/format.h>
 
@@ -58,7 +62,44 @@ struct VirtualBoard::Impl {
     if (cfg.imu_rate_hz < 10 || cfg.imu_rate_hz > 1000)
       throw InvalidArgument(fmt::format("IMU rate {} Hz is outside 10..1000", cfg.imu_rate_hz));
     build_model();
+    if (!cfg.csv_path.empty()) open_csv();
     fpt_decoder_init(&decoder, rx_frame.data(), static_cast<std::uint16_t>(rx_frame.size()));
+  }
+
+  ~Impl() {
+    if (csv != nullptr) std::fclose(csv);
+  }
+
+  void open_csv() {
+    const int fd = ::open(cfg.csv_path.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
+    if (fd < 0 || (csv = ::fdopen(fd, "w")) == nullptr)
+      throw IoError(fmt::format("cannot write {}: {}", cfg.csv_path, std::strerror(errno)));
+    std::fputs("time_s,glute,hamstring,lumbar,acc_x,acc_y,acc_z\n", csv);
+  }
+
+  /// One frame of rows: EMG codes as uV (exact: codes times a binary fraction), accelerometer
+  /// codes as g on the row of the IMU sample's time.
+  void write_csv(std::uint32_t first, std::span<const std::array<std::int32_t, kMuscles>> codes,
+                 std::uint64_t imu_first, std::span<const std::array<std::int16_t, 3>> accel) {
+    const double scale = emg_scale_uv(cfg.adc_bits);
+    for (std::size_t s = 0; s < codes.size(); ++s) {
+      const std::uint64_t index = first + s;
+      std::fprintf(csv, "%.6f,%.6f,%.6f,%.6f", static_cast<double>(index) / cfg.emg_rate_hz,
+                   codes[s][0] * scale, codes[s][1] * scale, codes[s][2] * scale);
+      bool imu_here = false;
+      for (std::size_t j = 0; j < accel.size() && !imu_here; ++j) {
+        const std::uint64_t row = (imu_first + j) * static_cast<std::uint64_t>(cfg.emg_rate_hz) /
+                                      static_cast<std::uint64_t>(cfg.imu_rate_hz) -
+                                  index_offset;
+        if (row == index) {
+          std::fprintf(csv, ",%.12f,%.12f,%.12f\n", accel[j][0] * kAccelScaleG,
+                       accel[j][1] * kAccelScaleG, accel[j][2] * kAccelScaleG);
+          imu_here = true;
+        }
+      }
+      if (!imu_here) std::fputs(",,,\n", csv);
+    }
+    std::fflush(csv);
   }
 
   void build_model() {
@@ -108,6 +149,7 @@ struct VirtualBoard::Impl {
   std::uint64_t index_offset = 0;  // device index = model_sets - offset (after a reboot)
   std::uint32_t emg_dropped = 0, imu_dropped = 0, tx_overruns = 0;
   std::vector<std::array<std::int32_t, kMuscles>> recorded;
+  std::FILE* csv = nullptr;  // the CSV tap, when asked for
 
   std::atomic<std::uint64_t> n_sent{0}, n_dropped{0}, n_corrupted{0}, n_overrun{0}, n_unplugged{0},
       n_emg_sets{0}, n_imu_sets{0}, n_commands{0}, n_reopens{0};
@@ -211,6 +253,8 @@ struct VirtualBoard::Impl {
     const auto first = static_cast<std::uint32_t>(model_sets - index_offset);
     const auto k = static_cast<std::uint8_t>(sets_per_frame);
     std::array<std::uint8_t, FPT_MAX_BODY> body{};
+    std::array<std::array<std::int32_t, kMuscles>, 256> frame_codes{};
+    std::array<std::array<std::int16_t, 3>, 16> frame_accel{};
     fpt_emg_put_header(
         body.data(), first,
         static_cast<std::uint32_t>(static_cast<double>(first) * 1e6 / cfg.emg_rate_hz), kMuscles, k,
@@ -223,6 +267,7 @@ struct VirtualBoard::Impl {
         fpt_emg_put_sample(body.data(), s, static_cast<std::uint8_t>(m), codes[m]);
       }
       if (cfg.record_samples) recorded.push_back(codes);
+      frame_codes[s] = codes;
     }
     model_sets += k;
     n_emg_sets.fetch_add(k, std::memory_order_relaxed);
@@ -239,9 +284,10 @@ struct VirtualBoard::Impl {
       const auto g = model->next_accel();
       if (n_imu == 0)
         fpt_imu_put_header(body.data(), static_cast<std::uint32_t>(imu_first), 0, 3, 0);
-      for (std::uint8_t a = 0; a < 3; ++a)
-        fpt_imu_put_sample(body.data(), n_imu, a,
-                           static_cast<std::int16_t>(to_code(g[a], kAccelScaleG, 16)));
+      for (std::uint8_t a = 0; a < 3; ++a) {
+        frame_accel[n_imu][a] = static_cast<std::int16_t>(to_code(g[a], kAccelScaleG, 16));
+        fpt_imu_put_sample(body.data(), n_imu, a, frame_accel[n_imu][a]);
+      }
       ++n_imu;
     }
     if (n_imu > 0) {
@@ -253,6 +299,9 @@ struct VirtualBoard::Impl {
           pty->plugged())
         imu_dropped += n_imu;
     }
+    if (csv != nullptr)
+      write_csv(first, std::span(frame_codes.data(), k), imu_first,
+                std::span(frame_accel.data(), n_imu));
     if (rep_callback)
       for (const auto& r : timeline->take_new_reps()) rep_callback(r);
   }

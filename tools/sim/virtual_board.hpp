@@ -28,6 +28,9 @@ struct BoardConfig {
   enum class Behaviour { kNormal, kSilent, kGarbage } behaviour = Behaviour::kNormal;
   bool autostart = false;       // stream without waiting for START
   bool record_samples = false;  // keep every EMG code for comparison (tests)
+  /// Also write what is sent as CSV (time_s, EMG in uV, accelerometer in g on the rows that
+  /// have an IMU sample): the same session for `fpt analyze`, to compare with live.
+  std::string csv_path;
 };
 
 struct FaultConfig {
