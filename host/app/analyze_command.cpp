@@ -104,7 +104,7 @@ int run_analyze(const AnalyzeOptions& o, std::ostream& out) {
   const std::string events_path = (std::filesystem::path(o.out_dir) / "events.jsonl").string();
   cue::EventStream events(events_path);
   events.session_start("(recording) " + o.input, o.stage, "analyze", o.tolerance_ms,
-                       rec.device().summary());
+                       rec.device().summary(), o.detector);
   coach.add_output(&events);
   cue::TerminalView terminal(out, false, false, !o.verbose);
   coach.add_output(&terminal);

@@ -155,7 +155,7 @@ int run_train(const TrainOptions& o, std::ostream& out) {
   std::unique_ptr<cue::EventStream> events;
   if (!o.events.empty()) {
     events = std::make_unique<cue::EventStream>(o.events);
-    events->session_start(o.athlete, o.stage, o.mode, o.tolerance_ms, device.summary());
+    events->session_start(o.athlete, o.stage, o.mode, o.tolerance_ms, device.summary(), o.detector);
     coach.add_output(events.get());
   }
   out << fmt::format("{}: {}\n{} session, stage {}, athlete {}{}: lie still for a few seconds\n",
@@ -180,11 +180,8 @@ int run_train(const TrainOptions& o, std::ostream& out) {
   bool link_up = true;
   io::StreamItem item;
   const auto handle = [&](const io::StreamItem& it) {
-    if (it.kind == io::ItemKind::kLinkDown || it.kind == io::ItemKind::kLinkUp) {
+    if (it.kind == io::ItemKind::kLinkDown || it.kind == io::ItemKind::kLinkUp)
       link_up = it.kind == io::ItemKind::kLinkUp;
-      terminal.line(link_up ? "board back: the session goes on"
-                            : "BOARD LOST: check the cable; waiting for it to come back");
-    }
     pipeline.process(it, coach);
   };
   while (!stop_requested()) {

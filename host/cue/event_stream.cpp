@@ -6,6 +6,7 @@
 #include <cerrno>
 #include <cmath>
 #include <cstring>
+#include <ctime>
 
 #include <fmt/format.h>
 #include <nlohmann/json.hpp>
@@ -69,16 +70,25 @@ void EventStream::write(const std::string& line) {
 }
 
 void EventStream::session_start(const std::string& athlete, int stage, const std::string& mode,
-                                double tolerance_ms, const std::string& board_summary) {
-  write(nlohmann::json{
-      {"type", "session"},
-      {"athlete", athlete},
-      {"stage", stage},
-      {"mode", mode},
-      {"tolerance_ms", tolerance_ms},
-      {"board", board_summary},
-      {"schema",
-       1}}.dump());
+                                double tolerance_ms, const std::string& board_summary,
+                                const std::string& detector) {
+  const std::time_t now = std::time(nullptr);
+  char started[32];
+  std::strftime(started, sizeof started, "%Y-%m-%dT%H:%M:%SZ", std::gmtime(&now));
+  write(nlohmann::json{{"type", "session"},
+                       {"schema", 1},
+                       {"started_utc", started},
+                       {"athlete", athlete},
+                       {"stage", stage},
+                       {"mode", mode},
+                       {"tolerance_ms", tolerance_ms},
+                       {"detector", detector},
+                       {"board", board_summary}}
+            .dump());
+}
+
+void EventStream::on_link(bool up, std::uint64_t index) {
+  write(nlohmann::json{{"type", "link"}, {"state", up ? "up" : "down"}, {"index", index}}.dump());
 }
 
 void EventStream::on_summary(const session::SessionSummary& s) {

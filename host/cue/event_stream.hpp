@@ -20,7 +20,8 @@ class EventStream final : public session::CoachedSink {
 
   /// The first line: what this session is.
   void session_start(const std::string& athlete, int stage, const std::string& mode,
-                     double tolerance_ms, const std::string& board_summary);
+                     double tolerance_ms, const std::string& board_summary,
+                     const std::string& detector = "cusum");
 
   void on_ready(double t_s) override;
   void on_onset(session::Muscle m, const dsp::OnsetEvent& e, double fs_hz) override;
@@ -29,6 +30,7 @@ class EventStream final : public session::CoachedSink {
   void on_advice(const session::StageAdvice& a) override;
   void on_summary(const session::SessionSummary& s) override;
   void on_gap(std::uint64_t first_index, std::uint32_t missing, bool imu) override;
+  void on_link(bool up, std::uint64_t index) override;
 
   /// Lines that could not be written (disk full, closed pipe); the session goes on.
   [[nodiscard]] std::uint64_t write_errors() const noexcept { return write_errors_; }

@@ -176,6 +176,12 @@ void TerminalView::on_gap(std::uint64_t first_index, std::uint32_t missing, bool
                    static_cast<double>(first_index) / fs_hz_, missing));
 }
 
+void TerminalView::on_link(bool up, std::uint64_t) {
+  last_live_.link_up = up;
+  line(up ? paint("board back: the session goes on", "1;32")
+          : paint("BOARD LOST: check the cable; waiting for it to come back", "1;31"));
+}
+
 void TerminalView::on_summary(const session::SessionSummary& s) {
   if (live_) erase_panel();
   std::string reasons;

@@ -46,6 +46,7 @@ class TerminalView final : public session::CoachedSink {
   void on_rep_end(const session::RepEvent& e, const session::RepProgress& p) override;
   void on_advice(const session::StageAdvice& a) override;
   void on_gap(std::uint64_t first_index, std::uint32_t missing, bool imu) override;
+  void on_link(bool up, std::uint64_t index) override;
   void on_summary(const session::SessionSummary& s) override;
 
   /// Redraws the panel (live mode only).

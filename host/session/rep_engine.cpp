@@ -22,6 +22,8 @@ void RepEngine::setup(const RepConfig& c) {
   RepEngine fresh;
   fresh.config_ = c;
   fresh.grace_ = static_cast<std::uint32_t>(std::lround(c.grace_ms * c.fs_hz / 1000.0));
+  // A leader may fire up to the tolerance after the offender and still count as first.
+  fresh.tolerance_ = static_cast<std::uint32_t>(std::lround(c.tolerance_ms * c.fs_hz / 1000.0));
   fresh.end_quiet_ = static_cast<std::uint32_t>(std::lround(c.end_quiet_ms * c.fs_hz / 1000.0));
   fresh.max_rep_ = static_cast<std::uint64_t>(std::lround(c.max_rep_s * c.fs_hz));
   *this = fresh;
@@ -60,12 +62,12 @@ void RepEngine::on_onset(Muscle m, std::uint64_t decision, std::uint64_t estimat
     // Stage 1 allows no other muscle at all; otherwise wait for a glute that may still be
     // deciding an earlier onset.
     if (!check_at_) {
-      check_at_ = config_.stage == 1 ? decision : decision + grace_;
+      check_at_ = config_.stage == 1 ? decision : decision + grace_ + tolerance_;
       pending_offender_ = m;
     }
   } else if (m == Muscle::kLumbar && !decided_[idx(Muscle::kHamstring)]) {
     if (!check_at_) {
-      check_at_ = decision + grace_;
+      check_at_ = decision + grace_ + tolerance_;
       pending_offender_ = m;
     }
   }
@@ -102,8 +104,7 @@ std::size_t RepEngine::tick(std::uint64_t index, std::span<RepEvent> out) {
   }
   if (check_at_ && index >= *check_at_ && !cued_) {
     const Muscle off = pending_offender_;
-    const auto tol =
-        static_cast<std::uint64_t>(std::lround(config_.tolerance_ms * config_.fs_hz / 1000.0));
+    const std::uint64_t tol = tolerance_;
     const std::uint64_t off_t = *estimate_[idx(off)];
     // Who should have come first: the glute (or, for a lumbar at stage >= 2, the hamstring).
     const Muscle leader = (off == Muscle::kLumbar && config_.stage >= 2 &&

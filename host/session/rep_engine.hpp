@@ -112,7 +112,7 @@ class RepEngine {
   std::optional<std::uint64_t> lift_index_;
   std::uint64_t quiet_since_ = 0;
   bool quiet_ = false;
-  std::uint32_t grace_ = 0, end_quiet_ = 0;
+  std::uint32_t grace_ = 0, tolerance_ = 0, end_quiet_ = 0;
   std::uint64_t max_rep_ = 0;
 };
 

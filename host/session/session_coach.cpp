@@ -104,6 +104,10 @@ void SessionCoach::on_gap(std::uint64_t first_index, std::uint32_t missing, bool
   for (auto* o : outputs_) o->on_gap(first_index, missing, imu);
 }
 
+void SessionCoach::on_link(bool up, std::uint64_t index) {
+  for (auto* o : outputs_) o->on_link(up, index);
+}
+
 void SessionCoach::record_latency(const RepEvent& e, double processing_ms) {
   if (e.arrival_ns > 0) processing_ms_.push_back(processing_ms);
 }

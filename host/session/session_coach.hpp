@@ -95,6 +95,7 @@ class SessionCoach final : public SessionSink {
   void on_onset(Muscle m, const dsp::OnsetEvent& e, double fs_hz) override;
   void on_rep_event(const RepEvent& e) override;
   void on_gap(std::uint64_t first_index, std::uint32_t missing, bool imu) override;
+  void on_link(bool up, std::uint64_t index) override;
 
   /// The summary so far; finish() also sends it to every output.
   [[nodiscard]] SessionSummary summary(double duration_s) const;

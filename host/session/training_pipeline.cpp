@@ -125,6 +125,10 @@ void TrainingPipeline::process(const io::StreamItem& item, SessionSink& sink) {
     case io::ItemKind::kImuGap:
       sink.on_gap(item.index, item.missing, true);
       break;
+    case io::ItemKind::kLinkDown:
+    case io::ItemKind::kLinkUp:
+      sink.on_link(item.kind == io::ItemKind::kLinkUp, item.index);
+      break;
     default:
       break;
   }

@@ -25,6 +25,8 @@ class SessionSink {
   virtual void on_onset(Muscle /*m*/, const dsp::OnsetEvent& /*e*/, double /*fs_hz*/) {}
   virtual void on_rep_event(const RepEvent& /*e*/) {}
   virtual void on_gap(std::uint64_t /*first_index*/, std::uint32_t /*missing*/, bool /*imu*/) {}
+  /// The board was lost (up = false) or streams again; index: the next EMG index expected.
+  virtual void on_link(bool /*up*/, std::uint64_t /*index*/) {}
 };
 
 struct PipelineConfig {

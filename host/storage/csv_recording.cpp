@@ -128,7 +128,7 @@ CsvRecording::CsvRecording(const std::string& path, const CsvOptions& o) : path_
     fs_ = 1.0 / step;
   }
   const double whole = std::round(fs_);
-  if (whole < 100.0 || whole > 20000.0 || std::abs(fs_ - whole) > 1e-3 * whole)
+  if (whole < 100.0 || whole > 20000.0 || std::abs(fs_ - whole) > 2e-5 * whole)
     throw FormatError(fmt::format(
         "{}: sample rate {:.3f} Hz: fpt needs a whole number of Hz between 100 and 20000", path,
         fs_));
@@ -218,6 +218,9 @@ void CsvRecording::emit(const Row& row) {
       fail(row.line, *time_col_ + 1,
            fmt::format("time {} goes backwards or repeats a row", *row.t));
     index = static_cast<std::uint64_t>(std::llround(pos));
+    if (std::abs(pos - static_cast<double>(index)) > 0.25)
+      fail(row.line, *time_col_ + 1,
+           fmt::format("time {} is off the {} Hz sample grid (uneven sampling)", *row.t, fs_));
     if (index > next_index_) {
       // Rows missing: the pipeline treats it as a link gap (filters restart, nothing invented).
       io::StreamItem gap;

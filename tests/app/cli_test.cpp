@@ -1,6 +1,8 @@
 // The fpt and fpt-sim programs as a user runs them: exit codes and one-line errors.
 #include <gtest/gtest.h>
 
+#include "cli_fixture.hpp"
+
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -18,67 +20,11 @@
 
 namespace {
 
+using fpt::test::Cli;
+using fpt::test::kFpt;
+using fpt::test::kSim;
+using fpt::test::Result;
 namespace fs = std::filesystem;
-
-const std::string kFpt = std::string(FPT_BINARY_DIR) + "/host/app/fpt";
-const std::string kSim = std::string(FPT_BINARY_DIR) + "/tools/sim/fpt-sim";
-
-struct Result {
-  int exit_code = -1;
-  std::string out, err;
-};
-
-std::string slurp(const fs::path& p) {
-  std::ifstream f(p);
-  std::stringstream s;
-  s << f.rdbuf();
-  return s.str();
-}
-
-class Cli : public ::testing::Test {
- protected:
-  void SetUp() override {
-    dir_ = fs::temp_directory_path() /
-           ("fpt-cli-" + std::to_string(::getpid()) + "-" +
-            ::testing::UnitTest::GetInstance()->current_test_info()->name());
-    fs::create_directories(dir_);
-  }
-  void TearDown() override {
-    if (sim_pid_ > 0) {
-      ::kill(sim_pid_, SIGTERM);
-      ::waitpid(sim_pid_, nullptr, 0);
-    }
-    fs::remove_all(dir_);
-  }
-
-  Result run(const std::string& args) {
-    const std::string cmd = "FPT_DATA_DIR=" + (dir_ / "data").string() + " " + args + " >" +
-                            (dir_ / "out").string() + " 2>" + (dir_ / "err").string();
-    const int status = std::system(cmd.c_str());
-    Result r;
-    r.exit_code = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
-    r.out = slurp(dir_ / "out");
-    r.err = slurp(dir_ / "err");
-    return r;
-  }
-
-  /// Starts fpt-sim in the background with a symlink in the test folder; returns that path.
-  std::string start_sim(const std::string& extra) {
-    const std::string link = (dir_ / "board").string();
-    sim_pid_ = ::fork();
-    if (sim_pid_ == 0) {
-      const std::string cmd = kSim + " --link " + link + " " + extra + " >/dev/null 2>&1";
-      ::execl("/bin/sh", "sh", "-c", ("exec " + cmd).c_str(), nullptr);
-      ::_exit(127);
-    }
-    for (int i = 0; i < 200 && !fs::exists(link); ++i)
-      std::this_thread::sleep_for(std::chrono::milliseconds(10));
-    return link;
-  }
-
-  fs::path dir_;
-  pid_t sim_pid_ = -1;
-};
 
 TEST_F(Cli, Ports_Lists) {
   const Result r = run(kFpt + " ports");
@@ -166,8 +112,9 @@ TEST_F(Cli, TrainOverPty_VerdictsCuesAndEventStreamMatchTruth) {
   std::vector<nlohmann::json> verdicts, cues;
   std::ifstream ev(events);
   std::string line;
-  const std::set<std::string> known{"session",   "baseline", "onset",   "onset_refined", "offset",
-                                    "rep_start", "cue",      "verdict", "gap",           "summary"};
+  const std::set<std::string> known{
+      "session", "baseline", "onset",        "onset_refined", "offset", "rep_start", "cue",
+      "rep_end", "verdict",  "stage_advice", "gap",           "link",   "summary"};
   int lines = 0;
   while (std::getline(ev, line)) {
     const auto j = nlohmann::json::parse(line);  // throws on a malformed line
@@ -198,7 +145,7 @@ TEST_F(Cli, TrainOverPty_VerdictsCuesAndEventStreamMatchTruth) {
     const int rep = cue["rep"];
     const std::string offender = cue["offender"];
     const double true_onset = reps[rep - 1]["onsets"][offender];
-    const double cue_t = cue["decision_index"].get<double>() / 1000.0;
+    const double cue_t = cue["decision_t"].get<double>();
     EXPECT_GT(cue_t, true_onset);
     EXPECT_LT(cue_t, true_onset + 0.060) << cue.dump();
   }

@@ -90,6 +90,29 @@ TEST(RepEngine, GluteDecidedLateButEarlierOnset_NoCue) {
   EXPECT_EQ(d.find(RepEvent::Kind::kRestartCue), nullptr);
 }
 
+TEST(RepEngine, WithATolerance_WaitsForAGluteWithinIt) {
+  // Tolerance 100 ms: a glute firing 90 ms after the hamstring still leads. fpt must wait the
+  // grace plus the tolerance before cueing, and not cue at all when that glute comes.
+  RepConfig c;
+  c.tolerance_ms = 100.0;
+  Driver d(c);
+  d.engine.on_onset(Muscle::kHamstring, 1010, 1000);
+  d.run_until(1140);
+  EXPECT_EQ(d.find(RepEvent::Kind::kRestartCue), nullptr);
+  d.engine.on_onset(Muscle::kGlute, 1100, 1090);
+  d.run_until(1300);
+  EXPECT_EQ(d.find(RepEvent::Kind::kRestartCue), nullptr);
+
+  // Without a glute the cue comes at decision + grace + tolerance: 1010 + 35 + 100.
+  Driver late(c);
+  late.engine.on_onset(Muscle::kHamstring, 1010, 1000);
+  late.run_until(1144);
+  EXPECT_EQ(late.find(RepEvent::Kind::kRestartCue), nullptr);
+  late.run_until(1145);
+  ASSERT_NE(late.find(RepEvent::Kind::kRestartCue), nullptr);
+  EXPECT_EQ(late.find(RepEvent::Kind::kRestartCue)->index, 1145u);
+}
+
 TEST(RepEngine, Stage1_AnyOtherMuscleRestartsAtOnce_AssessModeNeverCues) {
   RepConfig c;
   c.stage = 1;

@@ -1,0 +1,83 @@
+// Runs fpt and fpt-sim as a user does: a private temporary folder per test (also the data
+// folder), a virtual board in the background, exit status and both output streams captured.
+#pragma once
+
+#include <gtest/gtest.h>
+
+#include <signal.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <chrono>
+#include <cstdlib>
+#include <filesystem>
+#include <fstream>
+#include <sstream>
+#include <string>
+#include <thread>
+
+namespace fpt::test {
+
+namespace fs = std::filesystem;
+
+inline const std::string kFpt = std::string(FPT_BINARY_DIR) + "/host/app/fpt";
+inline const std::string kSim = std::string(FPT_BINARY_DIR) + "/tools/sim/fpt-sim";
+
+struct Result {
+  int exit_code = -1;
+  std::string out, err;
+};
+
+inline std::string slurp(const fs::path& p) {
+  std::ifstream f(p);
+  std::stringstream s;
+  s << f.rdbuf();
+  return s.str();
+}
+
+class Cli : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    dir_ = fs::temp_directory_path() /
+           ("fpt-cli-" + std::to_string(::getpid()) + "-" +
+            ::testing::UnitTest::GetInstance()->current_test_info()->name());
+    fs::create_directories(dir_);
+  }
+  void TearDown() override {
+    if (sim_pid_ > 0) {
+      ::kill(sim_pid_, SIGTERM);
+      ::waitpid(sim_pid_, nullptr, 0);
+    }
+    fs::remove_all(dir_);
+  }
+
+  Result run(const std::string& args) {
+    const std::string cmd = "FPT_DATA_DIR=" + (dir_ / "data").string() + " " + args + " >" +
+                            (dir_ / "out").string() + " 2>" + (dir_ / "err").string();
+    const int status = std::system(cmd.c_str());
+    Result r;
+    r.exit_code = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
+    r.out = slurp(dir_ / "out");
+    r.err = slurp(dir_ / "err");
+    return r;
+  }
+
+  /// Starts fpt-sim in the background with a symlink in the test folder; returns that path.
+  std::string start_sim(const std::string& extra) {
+    const std::string link = (dir_ / "board").string();
+    sim_pid_ = ::fork();
+    if (sim_pid_ == 0) {
+      const std::string cmd = kSim + " --link " + link + " " + extra + " >/dev/null 2>&1";
+      ::execl("/bin/sh", "sh", "-c", ("exec " + cmd).c_str(), nullptr);
+      ::_exit(127);
+    }
+    for (int i = 0; i < 200 && !fs::exists(link); ++i)
+      std::this_thread::sleep_for(std::chrono::milliseconds(10));
+    return link;
+  }
+
+  fs::path dir_;
+  pid_t sim_pid_ = -1;
+};
+
+}  // namespace fpt::test

@@ -1,0 +1,235 @@
+// Training sessions end to end, as an athlete and a physio use them: the virtual board on a
+// pseudo-terminal, `fpt train` against it, and `fpt analyze` on the same samples. Verdicts are
+// compared with the board's ground truth; the cue sounds with the cue events; the event
+// stream with its JSON Schema (docs/events.schema.json).
+#include <gtest/gtest.h>
+
+#include <algorithm>
+#include <cmath>
+#include <map>
+#include <vector>
+
+#include <nlohmann/json.hpp>
+
+#include "../support/wav_probe.hpp"
+#include "cli_fixture.hpp"
+
+namespace {
+
+using fpt::test::kFpt;
+using fpt::test::Result;
+using nlohmann::json;
+namespace fs = std::filesystem;
+
+std::vector<json> read_lines(const fs::path& p, const std::string& type = "") {
+  std::vector<json> out;
+  std::ifstream f(p);
+  std::string line;
+  while (std::getline(f, line)) {
+    json j = json::parse(line);
+    if (type.empty() || j["type"] == type) out.push_back(j);
+  }
+  return out;
+}
+
+class Session : public fpt::test::Cli {
+ protected:
+  struct Played {
+    Result result;
+    std::vector<json> truth;  // "rep" lines
+    fs::path events, wav, csv;
+  };
+
+  /// Plays a script on the virtual board (its samples also to CSV) and trains against it.
+  Played play(const std::string& script, int stage, int reps, const std::string& fpt_args,
+              const std::string& sim_args = "--snr-db 20 --artifacts mains,ecg") {
+    Played p;
+    p.events = dir_ / "events.jsonl";
+    p.wav = dir_ / "cues.wav";
+    p.csv = dir_ / "board.csv";
+    const fs::path truth = dir_ / "truth.jsonl";
+    const std::string port =
+        start_sim("--script " + script + " --sim-stage " + std::to_string(stage) + " --rest-s 5 " +
+                  sim_args + " --truth " + truth.string() + " --csv " + p.csv.string());
+    const double duration = 5.0 + 5.5 * reps + 1.5;  // mains detection needs 4.5 s of rest
+    p.result = run(kFpt + " train --port " + port + " --stage " + std::to_string(stage) +
+                   " --duration " + std::to_string(duration) + " --events " + p.events.string() +
+                   " --audio-out " + p.wav.string() + " " + fpt_args);
+    p.truth = read_lines(truth, "rep");
+    return p;
+  }
+
+  void expect_valid_events(const fs::path& events) {
+    const Result v =
+        run("/usr/bin/python3 " + std::string(FPT_SOURCE_DIR) + "/tools/check/validate_events.py " +
+            std::string(FPT_SOURCE_DIR) + "/docs/events.schema.json " + events.string());
+    EXPECT_EQ(v.exit_code, 0) << v.out << v.err;
+  }
+
+  /// Every verdict equals the truth's expected verdict, onsets within 15 ms.
+  void expect_truths_verdicts(const Played& p, int reps) {
+    ASSERT_EQ(p.result.exit_code, 0) << p.result.err;
+    const auto verdicts = read_lines(p.events, "verdict");
+    ASSERT_EQ(p.truth.size(), static_cast<std::size_t>(reps));
+    ASSERT_EQ(verdicts.size(), static_cast<std::size_t>(reps)) << p.result.out;
+    for (int i = 0; i < reps; ++i) {
+      EXPECT_EQ(verdicts[i]["verdict"], p.truth[i]["expected"])
+          << "rep " << i + 1 << ": " << verdicts[i].dump() << "\ntruth " << p.truth[i].dump();
+      for (const auto& [muscle, t] : p.truth[i]["onsets"].items()) {
+        if (t.is_null()) {
+          EXPECT_TRUE(verdicts[i]["onsets"][muscle].is_null()) << muscle;
+        } else {
+          EXPECT_NEAR(verdicts[i]["onsets"][muscle].get<double>(), t.get<double>(), 0.015)
+              << "rep " << i + 1 << " " << muscle;
+        }
+      }
+    }
+  }
+};
+
+TEST_F(Session, Stage3_EveryFaultOverAPty_TruthsVerdictsCuesSoundsAndSchema) {
+  const int reps = 6;
+  const Played p = play(
+      "correct,hamstring_first,lumbar_first,both_before_glute,glute_silent,"
+      "lumbar_before_hamstring",
+      3, reps, "--no-speech");
+  expect_truths_verdicts(p, reps);
+  expect_valid_events(p.events);
+
+  // Each restart cue within 60 ms of the offender's true onset, and never before it.
+  const auto cues = read_lines(p.events, "cue");
+  EXPECT_EQ(cues.size(), 5u);
+  for (const auto& cue : cues) {
+    const int rep = cue["rep"];
+    const double true_onset = p.truth[rep - 1]["onsets"][cue["offender"].get<std::string>()];
+    EXPECT_GT(cue["decision_t"].get<double>(), true_onset) << cue.dump();
+    EXPECT_LT(cue["decision_t"].get<double>(), true_onset + 0.060) << cue.dump();
+    EXPECT_GE(cue["processing_ms"].get<double>(), 0.0);
+  }
+
+  // The WAV: a restart buzz at each cue's decision time, a good chime at each good rep's end.
+  const auto wav = fpt::test::read_wav(p.wav.string());
+  ASSERT_EQ(wav.rate, 22050);
+  const auto sounds = fpt::test::find_sounds(wav);
+  std::vector<std::pair<double, bool>> expected;  // time, restart
+  for (const auto& cue : cues) expected.emplace_back(cue["decision_t"].get<double>(), true);
+  const auto ends = read_lines(p.events, "rep_end");
+  const auto verdicts = read_lines(p.events, "verdict");
+  for (std::size_t i = 0; i < verdicts.size(); ++i) {
+    if (verdicts[i]["verdict"] == "good") expected.emplace_back(ends[i]["end_t"], false);
+    if (verdicts[i]["verdict"] == "restart" && !verdicts[i]["cued_restart"].get<bool>())
+      expected.emplace_back(ends[i]["end_t"], true);
+  }
+  std::sort(expected.begin(), expected.end());
+  ASSERT_EQ(sounds.size(), expected.size());
+  for (std::size_t i = 0; i < sounds.size(); ++i) {
+    // Sample-exact placement; the first audible sample follows within the tones' 5 ms fade-in.
+    EXPECT_NEAR(sounds[i].start_s, expected[i].first + 0.00025, 0.00025) << "sound " << i;
+    EXPECT_EQ(sounds[i].restart, expected[i].second) << "sound " << i;
+  }
+
+  // The summary reports latency percentiles and the natural orders.
+  EXPECT_NE(p.result.out.find("latency: processing p50"), std::string::npos) << p.result.out;
+  EXPECT_NE(p.result.out.find("firing orders:"), std::string::npos);
+  const auto summary = read_lines(p.events, "summary");
+  ASSERT_EQ(summary.size(), 1u);
+  EXPECT_EQ(summary[0]["decision_delay_ms"]["n"], 5);
+  EXPECT_EQ(summary[0]["processing_ms"]["n"], 5 + reps);
+
+  // The same samples through `fpt analyze`: identical onsets, cues and verdicts.
+  const fs::path out = dir_ / "analysis";
+  const Result a = run(kFpt + " analyze " + p.csv.string() + " --out " + out.string());
+  ASSERT_EQ(a.exit_code, 0) << a.err;
+  expect_valid_events(out / "events.jsonl");
+  const auto offline = read_lines(out / "events.jsonl", "verdict");
+  ASSERT_GE(offline.size(), verdicts.size());
+  for (std::size_t i = 0; i < verdicts.size(); ++i) {
+    EXPECT_EQ(offline[i]["verdict"], verdicts[i]["verdict"]) << i;
+    EXPECT_EQ(offline[i]["reason"], verdicts[i]["reason"]) << i;
+    EXPECT_EQ(offline[i]["onsets"], verdicts[i]["onsets"]) << i;
+    EXPECT_EQ(offline[i]["decisions"], verdicts[i]["decisions"]) << i;
+    EXPECT_EQ(offline[i]["cue_t"], verdicts[i]["cue_t"]) << i;
+  }
+  // reps.csv and onsets.csv say the same.
+  std::ifstream reps_csv(out / "reps.csv");
+  std::string line;
+  std::getline(reps_csv, line);
+  EXPECT_EQ(line.rfind("rep,start_s,end_s,verdict,reason", 0), 0u) << line;
+  std::size_t n = 0;
+  while (std::getline(reps_csv, line) && n < verdicts.size()) {
+    EXPECT_NE(line.find(verdicts[n]["verdict"].get<std::string>()), std::string::npos) << line;
+    ++n;
+  }
+  EXPECT_EQ(n, verdicts.size());
+  const std::string onsets = fpt::test::slurp(out / "onsets.csv");
+  EXPECT_EQ(onsets.rfind("rep,muscle,onset_s,decision_s\n", 0), 0u);
+  EXPECT_NE(onsets.find("\n5,lumbar,"), std::string::npos) << onsets;  // glute-silent rep
+}
+
+TEST_F(Session, Stage1_AnyOtherMuscleInTheSqueezeRestarts) {
+  const Played p = play("squeeze,squeeze_hamstring,squeeze,lumbar_first@1", 1, 4, "");
+  expect_truths_verdicts(p, 4);
+  const auto verdicts = read_lines(p.events, "verdict");
+  ASSERT_EQ(verdicts.size(), 4u);
+  EXPECT_EQ(verdicts[1]["fault"], "hamstring in the squeeze");
+  EXPECT_EQ(read_lines(p.events, "cue").size(), 2u);
+}
+
+TEST_F(Session, Stage2_LumbarBeforeHamstringRestarts) {
+  const Played p =
+      play("correct@2,lumbar_before_hamstring@2,hamstring_first@2", 2, 3, "--no-speech");
+  expect_truths_verdicts(p, 3);
+  const auto cues = read_lines(p.events, "cue");
+  ASSERT_GE(cues.size(), 1u);
+  EXPECT_EQ(cues[0]["offender"], "lumbar");
+  EXPECT_EQ(cues[0]["leader"], "hamstring");
+}
+
+TEST_F(Session, ToleranceBoundary_LiveWithinToleranceIsGood_WhatIfWithoutIsRestart) {
+  // Hamstring 60-100 ms before the glute: within a 150 ms tolerance every rep is good and no
+  // restart is cued; the same samples judged with no tolerance restart every rep.
+  const Played p = play("hamstring_first*2", 3, 2, "--tolerance-ms 150 --no-speech");
+  ASSERT_EQ(p.result.exit_code, 0) << p.result.err;
+  const auto verdicts = read_lines(p.events, "verdict");
+  ASSERT_EQ(verdicts.size(), 2u) << p.result.out;
+  for (const auto& v : verdicts) EXPECT_EQ(v["verdict"], "good") << v.dump();
+  EXPECT_TRUE(read_lines(p.events, "cue").empty());
+
+  const Result strict = run(kFpt + " analyze " + p.csv.string() + " --out " +
+                            (dir_ / "strict").string() + " --tolerance-ms 0");
+  ASSERT_EQ(strict.exit_code, 0) << strict.err;
+  const auto what_if = read_lines(dir_ / "strict" / "events.jsonl", "verdict");
+  ASSERT_GE(what_if.size(), 2u);
+  for (std::size_t i = 0; i < 2; ++i) EXPECT_EQ(what_if[i]["fault"], "hamstring before glute");
+}
+
+TEST_F(Session, Analyze_MalformedFile_OneLineNamingLineAndColumn) {
+  const fs::path csv = dir_ / "bad.csv";
+  std::ofstream(csv) << "time_s,glute,hamstring,lumbar\n0,1,2,3\n0.001,1,x,3\n";
+  const Result r = run(kFpt + " analyze " + csv.string() + " --out " + (dir_ / "o").string());
+  EXPECT_EQ(r.exit_code, 1);
+  EXPECT_NE(r.err.find("line 3, column 3 (hamstring): 'x' is not a number"), std::string::npos)
+      << r.err;
+  EXPECT_EQ(std::count(r.err.begin(), r.err.end(), '\n'), 1) << r.err;
+  const Result missing = run(kFpt + " analyze " + (dir_ / "nope.csv").string() + " --out x");
+  EXPECT_EQ(missing.exit_code, 1);
+  EXPECT_NE(missing.err.find("cannot read"), std::string::npos) << missing.err;
+}
+
+TEST_F(Session, Demo_WithoutASoundCard_WritesTheCuesToAPrivateWav) {
+  const Result r = run(kFpt + " demo --duration 12");
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  const std::string marker = "cue sounds go to ";
+  const auto at = r.out.find(marker);
+  if (at == std::string::npos) GTEST_SKIP() << "this machine has a sound card: " << r.out;
+  const std::string path =
+      r.out.substr(at + marker.size(), r.out.find('\n', at) - at - marker.size());
+  ASSERT_TRUE(fs::exists(path)) << path;
+  const auto perms = fs::status(path).permissions();
+  EXPECT_EQ(perms & (fs::perms::group_all | fs::perms::others_all), fs::perms::none);
+  const auto wav = fpt::test::read_wav(path);
+  EXPECT_GT(wav.x.size(), 10u * 22050);
+  EXPECT_GE(fpt::test::find_sounds(wav).size(), 1u) << r.out;  // at least the first rep's cue
+}
+
+}  // namespace
