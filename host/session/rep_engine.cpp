@@ -1,5 +1,6 @@
 #include "rep_engine.hpp"
 
+#include <algorithm>
 #include <cmath>
 
 #include <fmt/format.h>
@@ -58,16 +59,19 @@ void RepEngine::on_onset(Muscle m, std::uint64_t decision, std::uint64_t estimat
   estimate_[idx(m)] = estimate;
   if (cued_ || m == Muscle::kGlute) return;
   const bool glute_known = decided_[idx(Muscle::kGlute)].has_value();
+  // A leader whose onset came before the offender's (estimated) onset, or within the
+  // tolerance after it, is decided by then plus its detector's decision delay (the grace):
+  // wait until that moment, counted from the offender's onset, not from its decision.
+  const std::uint64_t wait_until = std::max(decision, estimate + grace_ + tolerance_);
   if (config_.stage == 1 || !glute_known) {
-    // Stage 1 allows no other muscle at all; otherwise wait for a glute that may still be
-    // deciding an earlier onset.
+    // Stage 1 allows no other muscle at all.
     if (!check_at_) {
-      check_at_ = config_.stage == 1 ? decision : decision + grace_ + tolerance_;
+      check_at_ = config_.stage == 1 ? decision : wait_until;
       pending_offender_ = m;
     }
   } else if (m == Muscle::kLumbar && !decided_[idx(Muscle::kHamstring)]) {
     if (!check_at_) {
-      check_at_ = decision + grace_ + tolerance_;
+      check_at_ = wait_until;
       pending_offender_ = m;
     }
   }

@@ -21,9 +21,9 @@ struct RepConfig {
   int stage = 3;
   double tolerance_ms = 0.0;  // "before" means by more than this (set per athlete)
   bool cue_restarts = true;   // false in assessment mode: no live cue, verdicts still judged
-  /// How long to wait for a glute decision after an offender's: the glute's detector may still
-  /// be deciding an onset that happened earlier. Default: the default detector's P95 decision
-  /// delay at 10 dB (docs/onset-detection.md).
+  /// How long after an offender's onset to wait for a glute decision: the glute's detector may
+  /// still be deciding an onset that happened earlier. Default: the default detector's P95
+  /// decision delay at 10 dB (docs/onset-detection.md).
   double grace_ms = 35.0;
   double lift_deg = 3.0;  // thigh counts as lifted above this pitch
   double end_quiet_ms = 300.0;

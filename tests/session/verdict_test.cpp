@@ -57,14 +57,14 @@ TEST(RepEngine, HamstringFirst_CuedAfterGraceAndJudged) {
   Driver d(c);
   d.run_until(999);
   d.engine.on_onset(Muscle::kHamstring, 1010, 1000);
-  d.run_until(1044);
-  EXPECT_EQ(d.find(RepEvent::Kind::kRestartCue), nullptr);  // still within the grace
-  d.run_until(1045);
+  d.run_until(1034);
+  EXPECT_EQ(d.find(RepEvent::Kind::kRestartCue), nullptr);  // grace from the onset estimate
+  d.run_until(1035);
   const RepEvent* cue = d.find(RepEvent::Kind::kRestartCue);
   ASSERT_NE(cue, nullptr);
   EXPECT_EQ(cue->offender, Muscle::kHamstring);
   EXPECT_EQ(cue->leader, Muscle::kGlute);
-  EXPECT_EQ(cue->index, 1045u);
+  EXPECT_EQ(cue->index, 1035u);
   d.engine.on_onset(Muscle::kGlute, 1100, 1090);
   d.engine.on_refined(Muscle::kHamstring, 1000);
   d.engine.on_refined(Muscle::kGlute, 1090);
@@ -97,20 +97,27 @@ TEST(RepEngine, WithATolerance_WaitsForAGluteWithinIt) {
   c.tolerance_ms = 100.0;
   Driver d(c);
   d.engine.on_onset(Muscle::kHamstring, 1010, 1000);
-  d.run_until(1140);
+  d.run_until(1099);
   EXPECT_EQ(d.find(RepEvent::Kind::kRestartCue), nullptr);
   d.engine.on_onset(Muscle::kGlute, 1100, 1090);
   d.run_until(1300);
   EXPECT_EQ(d.find(RepEvent::Kind::kRestartCue), nullptr);
 
-  // Without a glute the cue comes at decision + grace + tolerance: 1010 + 35 + 100.
+  // Without a glute the cue comes at onset + grace + tolerance: 1000 + 35 + 100.
   Driver late(c);
   late.engine.on_onset(Muscle::kHamstring, 1010, 1000);
-  late.run_until(1144);
+  late.run_until(1134);
   EXPECT_EQ(late.find(RepEvent::Kind::kRestartCue), nullptr);
-  late.run_until(1145);
+  late.run_until(1135);
   ASSERT_NE(late.find(RepEvent::Kind::kRestartCue), nullptr);
-  EXPECT_EQ(late.find(RepEvent::Kind::kRestartCue)->index, 1145u);
+  EXPECT_EQ(late.find(RepEvent::Kind::kRestartCue)->index, 1135u);
+
+  // A slow decision (after onset + grace) is cued at the decision itself.
+  Driver slow(RepConfig{});
+  slow.engine.on_onset(Muscle::kLumbar, 1060, 1000);
+  slow.run_until(1060);
+  ASSERT_NE(slow.find(RepEvent::Kind::kRestartCue), nullptr);
+  EXPECT_EQ(slow.find(RepEvent::Kind::kRestartCue)->index, 1060u);
 }
 
 TEST(RepEngine, Stage1_AnyOtherMuscleRestartsAtOnce_AssessModeNeverCues) {
