@@ -36,6 +36,13 @@ void TrainingPipeline::setup(const protocol::DeviceInfo& d, const PipelineConfig
   p.has_imu_ = d.imu_kind != FPT_IMU_NONE && d.imu_axes >= 3 && d.imu_rate_hz > 0;
   if (p.has_imu_) p.imu_to_emg_ = static_cast<double>(d.emg_rate_hz) / d.imu_rate_hz;
   p.accel_scale_g_ = d.accel_scale_g;
+  p.has_gyro_ =
+      p.has_imu_ && d.imu_kind == FPT_IMU_ACCEL_GYRO && d.imu_axes >= 6 && d.gyro_scale_dps > 0.0;
+  p.gyro_scale_dps_ = d.gyro_scale_dps;
+  if (p.has_imu_) {
+    p.imu_dt_s_ = 1.0 / d.imu_rate_hz;
+    p.gyro_alpha_ = c.gyro_time_constant_s / (c.gyro_time_constant_s + p.imu_dt_s_);
+  }
   p.accel_zero_ = d.accel_zero_code;
   p.rotation_ = c.imu_rotation;
   RepConfig rc = c.rep;
@@ -114,7 +121,21 @@ void TrainingPipeline::process(const io::StreamItem& item, SessionSink& sink) {
                         (item.values[1] - accel_zero_) * accel_scale_g_,
                         (item.values[2] - accel_zero_) * accel_scale_g_);
       g = rotation_ * g;
-      pitch_deg_ = std::atan2(g.x(), g.z()) * 180.0 / std::numbers::pi;
+      const double accel_pitch = std::atan2(g.x(), g.z()) * 180.0 / std::numbers::pi;
+      if (has_gyro_ && item.count >= 6) {
+        // Complementary filter: the gyro follows fast movement (and ignores the jolts that
+        // shake the accelerometer at lift-off); gravity corrects its drift over ~0.5 s. The
+        // pitch rate is minus the rotation rate about the thigh's y axis.
+        const Eigen::Vector3d w = rotation_ * Eigen::Vector3d(item.values[3] * gyro_scale_dps_,
+                                                              item.values[4] * gyro_scale_dps_,
+                                                              item.values[5] * gyro_scale_dps_);
+        pitch_deg_ = gyro_started_ ? gyro_alpha_ * (pitch_deg_ - w.y() * imu_dt_s_) +
+                                         (1.0 - gyro_alpha_) * accel_pitch
+                                   : accel_pitch;
+        gyro_started_ = true;
+      } else {
+        pitch_deg_ = accel_pitch;
+      }
       reps_.on_pitch(pitch_deg_,
                      static_cast<std::uint64_t>(static_cast<double>(item.index) * imu_to_emg_));
       break;

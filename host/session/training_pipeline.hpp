@@ -35,6 +35,8 @@ struct PipelineConfig {
   double mains_hz = -1.0;  // -1 detect, 0 off, 50, 60
   /// Sensor-to-thigh rotation (identity until calibration estimates it).
   Eigen::Matrix3d imu_rotation = Eigen::Matrix3d::Identity();
+  /// With a gyro: how long the accelerometer takes to correct the gyro's drift.
+  double gyro_time_constant_s = 0.5;
 };
 
 class TrainingPipeline {
@@ -69,6 +71,8 @@ class TrainingPipeline {
   Eigen::Matrix3d rotation_ = Eigen::Matrix3d::Identity();
   double pitch_deg_ = 0.0;
   bool has_imu_ = false;
+  bool has_gyro_ = false, gyro_started_ = false;
+  double gyro_scale_dps_ = 0.0, gyro_alpha_ = 0.0, imu_dt_s_ = 0.01;
   bool ready_ = false;
   std::uint64_t last_index_ = 0;
   RepEngine reps_;

@@ -127,3 +127,55 @@ TEST(TrainingPipeline, Stage2AndStage1Rules) {
 
 }  // namespace
 }  // namespace fpt::session
+
+namespace fpt::session {
+namespace {
+
+TEST(TrainingPipeline, GyroFusion_FollowsTheLiftThroughAccelerometerJolts) {
+  // A board with accelerometer and gyro: the thigh lifts 0 -> 25 deg in 0.5 s, holds, lowers.
+  // At lift-off and touch-down the accelerometer is shaken (0.6 g jolts); the fused pitch must
+  // stay within 3 deg of the truth, where the accelerometer alone is off by far more.
+  protocol::DeviceInfo d = virtual_board();
+  d.imu_kind = FPT_IMU_ACCEL_GYRO;
+  d.imu_axes = 6;
+  d.gyro_scale_dps = 1.0 / 64.0;
+  TrainingPipeline fused, accel_only;
+  fused.setup(d, PipelineConfig{});
+  accel_only.setup(virtual_board(), PipelineConfig{});
+  Collect sink;
+  const double dt = 0.01;
+  const auto truth = [](double t) {
+    if (t < 1.0) return 0.0;
+    if (t < 1.5) return 50.0 * (t - 1.0);
+    if (t < 3.0) return 25.0;
+    if (t < 3.5) return 25.0 - 50.0 * (t - 3.0);
+    return 0.0;
+  };
+  double worst_fused = 0.0, worst_accel = 0.0;
+  for (int k = 0; k < 500; ++k) {
+    const double t = k * dt;
+    const double th = truth(t) * M_PI / 180.0;
+    const double rate_dps = (truth(t + dt / 2) - truth(t - dt / 2)) / dt;
+    // Jolts: 60 ms of 0.6 g along the thigh at lift-off and at touch-down.
+    const bool jolt = (t >= 1.0 && t < 1.06) || (t >= 3.45 && t < 3.51);
+    const double ax = std::sin(th) + (jolt ? 0.6 * ((k % 2) ? 1 : -1) : 0.0);
+    io::StreamItem imu;
+    imu.kind = io::ItemKind::kImu;
+    imu.count = 6;
+    imu.index = static_cast<std::uint64_t>(k);
+    imu.values[0] = static_cast<std::int32_t>(std::lround(ax / kAccelScale));
+    imu.values[1] = 0;
+    imu.values[2] = static_cast<std::int32_t>(std::lround(std::cos(th) / kAccelScale));
+    imu.values[4] = static_cast<std::int32_t>(std::lround(-rate_dps / d.gyro_scale_dps));
+    fused.process(imu, sink);
+    imu.count = 3;
+    accel_only.process(imu, sink);
+    worst_fused = std::max(worst_fused, std::abs(fused.pitch_deg() - truth(t)));
+    worst_accel = std::max(worst_accel, std::abs(accel_only.pitch_deg() - truth(t)));
+  }
+  EXPECT_LT(worst_fused, 3.0);
+  EXPECT_GT(worst_accel, 15.0);
+}
+
+}  // namespace
+}  // namespace fpt::session
