@@ -18,6 +18,7 @@
 #include "board_link.hpp"
 #include "error.hpp"
 #include "event_stream.hpp"
+#include "profile.hpp"
 #include "realtime.hpp"
 #include "session_coach.hpp"
 #include "stop_signal.hpp"
@@ -78,6 +79,28 @@ cue::LiveState live_state(const session::TrainingPipeline& p, const TrainOptions
   return s;
 }
 
+/// The calibration to use: --profile, else the athlete's own if one exists. Prints what is used
+/// and any warning (old, other board); a bad profile is an error, never silently skipped.
+std::optional<calibration::AthleteProfile> find_profile(const TrainOptions& o,
+                                                        const std::string& serial,
+                                                        std::ostream& out) {
+  std::string path = o.profile;
+  if (path.empty() && o.athlete != "anonymous" && !o.data_dir.empty()) {
+    path = calibration::profile_path(o.data_dir, o.athlete);
+    if (!std::filesystem::exists(path)) {
+      out << "no calibration for " << o.athlete
+          << ": amplitudes relative to rest only (fpt calibrate gives %MVC)\n";
+      return std::nullopt;
+    }
+  }
+  if (path.empty()) return std::nullopt;
+  auto p = calibration::load_profile(path);
+  out << "calibration: " << path << " (" << p.athlete << ", " << p.created_utc << ")\n";
+  for (const auto& w : calibration::profile_warnings(p, serial, std::chrono::system_clock::now()))
+    out << "warning: " << w << '\n';
+  return p;
+}
+
 }  // namespace
 
 void add_session_options(CLI::App& cmd, TrainOptions& o) {
@@ -109,6 +132,8 @@ void add_session_options(CLI::App& cmd, TrainOptions& o) {
   cmd.add_option("--audio-out", o.audio_out,
                  "write the cue sounds to this WAV file, on the session's clock");
   cmd.add_flag("!--no-speech", o.speech, "tones only, no spoken words");
+  cmd.add_option("--profile", o.profile,
+                 "calibration profile (default: the athlete's in the data folder, if any)");
   cmd.add_flag("!--no-realtime", o.realtime,
                "do not ask for real-time scheduling of the pipeline and I/O threads");
 }
@@ -139,12 +164,16 @@ int run_train(const TrainOptions& o, std::ostream& out) {
   pc.rep.cue_restarts = o.mode == "train";
   pc.detector = o.detector;
   pc.mains_hz = o.mains_hz;
+  const auto profile = find_profile(o, device.serial, out);
+  if (profile && profile->imu) pc.imu_rotation = profile->imu->rotation;
   session::TrainingPipeline pipeline;
   pipeline.setup(device, pc);
 
   session::CoachConfig cc;
   cc.stage = o.stage;
   cc.advance_after = o.advance_after;
+  if (profile)
+    for (int m = 0; m < session::kMuscles; ++m) cc.mvc_uv[m] = profile->muscles[m].mvc_uv;
   session::SessionCoach coach(cc);
   // The sound goes first: the athlete lies face down, and the latency is measured there.
   std::unique_ptr<cue::AudioCues> audio = open_audio(o, out);

@@ -28,6 +28,7 @@ struct TrainOptions {
   bool speech = true;         // words after the tones
   bool realtime = true;       // ask SCHED_FIFO for the pipeline and I/O threads
   bool wav_fallback = false;  // demo: no sound card -> a WAV in the data folder
+  std::string profile;        // calibration profile; default: the athlete's, if any
   std::string data_dir;       // set by main
 };
 

@@ -54,7 +54,8 @@ std::string render_panel(const LiveState& s, int reps, int good, int streak,
   };
   std::string p;
   p += fmt::format("stage {} ({}) | {} | rep {} | good {} | streak {} | thigh {:+.0f} deg{}\n",
-                   s.stage, stage_name(s.stage), s.mode, reps, good, streak, s.pitch_deg,
+                   s.stage, stage_name(s.stage), s.mode, reps, good, streak,
+                   std::abs(s.pitch_deg) < 0.5 ? 0.0 : s.pitch_deg,
                    s.link_up ? "" : " | BOARD LOST");
   for (int m = 0; m < session::kMuscles; ++m) {
     const auto muscle = static_cast<session::Muscle>(m);
@@ -211,9 +212,9 @@ void TerminalView::on_summary(const session::SessionSummary& s) {
     for (const auto& [order, n] : s.orders) out_ << fmt::format("\n  {:3} x {}", n, order);
     out_ << '\n';
     const auto lat = [](const char* what, const session::Latency& l) {
-      return l.n == 0 ? std::string()
-                      : fmt::format("  {}: {:+.0f} ms (SD {:.0f}, n {})\n", what, l.mean_ms,
-                                    l.sd_ms, l.n);
+      if (l.n == 0) return std::string();
+      if (l.n == 1) return fmt::format("  {}: {:+.0f} ms (n 1)\n", what, l.mean_ms);
+      return fmt::format("  {}: {:+.0f} ms (SD {:.0f}, n {})\n", what, l.mean_ms, l.sd_ms, l.n);
     };
     out_ << "mean inter-onset latencies:\n"
          << lat("hamstring after glute", s.hamstring_after_glute)

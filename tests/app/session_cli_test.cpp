@@ -233,3 +233,40 @@ TEST_F(Session, Demo_WithoutASoundCard_WritesTheCuesToAPrivateWav) {
 }
 
 }  // namespace
+
+namespace {
+
+const char* kProfile = R"({"format": "fpt-profile", "version": 1, "athlete": "ana",
+ "created_utc": "2026-11-20T09:30:00Z",
+ "board": {"serial": "SIM-0001", "model": 20737, "firmware": "1.0.0", "emg_rate_hz": 1000},
+ "muscles": {"glute": {"rest_sd_uv": 6, "mvc_uv": 400}, "hamstring": {"rest_sd_uv": 6, "mvc_uv": 300},
+             "lumbar": {"rest_sd_uv": 8, "mvc_uv": 250}},
+ "imu": null})";
+
+TEST_F(Session, Profile_GivesPercentMvcAndABadOneStopsWithTheField) {
+  fs::create_directories(dir_ / "data" / "profiles");
+  std::ofstream(dir_ / "data" / "profiles" / "ana.json") << kProfile;
+  const std::string port = start_sim("--script correct --rest-s 3 --snr-db 20");
+  const fs::path events = dir_ / "e.jsonl";
+  const Result r = run(kFpt + " train --port " + port + " --athlete ana --duration 9 --sound off" +
+                       " --events " + events.string());
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  EXPECT_NE(r.out.find("calibration: "), std::string::npos) << r.out;
+  EXPECT_NE(r.out.find("%MVC"), std::string::npos) << r.out;
+  const auto verdicts = read_lines(events, "verdict");
+  ASSERT_EQ(verdicts.size(), 1u) << r.out;
+  const auto& lumbar = verdicts[0]["lumbar"];
+  ASSERT_TRUE(lumbar["pct_mvc"].is_number()) << lumbar.dump();
+  EXPECT_NEAR(lumbar["pct_mvc"].get<double>(), lumbar["mean_rms_uv"].get<double>() / 250.0 * 100,
+              1e-6);
+
+  // A profile with a bad field: one line naming it, and no session.
+  std::ofstream(dir_ / "bad.json") << std::string(kProfile).replace(
+      std::string(kProfile).find("\"mvc_uv\": 400"), 13, "\"mvc_uv\": -4");
+  const Result bad = run(kFpt + " train --port " + port + " --profile " +
+                         (dir_ / "bad.json").string() + " --duration 2 --sound off");
+  EXPECT_EQ(bad.exit_code, 1);
+  EXPECT_NE(bad.err.find("muscles.glute.mvc_uv: must be > 0"), std::string::npos) << bad.err;
+}
+
+}  // namespace
