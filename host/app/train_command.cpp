@@ -79,6 +79,23 @@ cue::LiveState live_state(const session::TrainingPipeline& p, const TrainOptions
   return s;
 }
 
+/// The session's rep verdicts in fpt.log, so a physio can see afterwards what was decided, and
+/// where a final verdict overturned the live cue.
+class LogSink final : public session::CoachedSink {
+ public:
+  void on_rep_end(const session::RepEvent& e, const session::RepProgress& p) override {
+    spdlog::info("rep {}: {}{} ({})", e.rep, e.verdict.good ? "good" : "restart",
+                 e.verdict.good ? "" : " - " + e.verdict.reason, p.order);
+    if (e.verdict_changed)
+      spdlog::warn("rep {}: the final verdict ({}) differs from the live cue ({})", e.rep,
+                   e.verdict.good ? "good" : "restart", e.cued_restart ? "restart" : "none");
+  }
+  void on_link(bool up, std::uint64_t index) override {
+    spdlog::warn("board {} at sample {}", up ? "streaming again" : "lost", index);
+  }
+  void on_advice(const session::StageAdvice& a) override { spdlog::info("{}", a.text); }
+};
+
 /// The calibration to use: --profile, else the athlete's own if one exists. Prints what is used
 /// and any warning (old, other board); a bad profile is an error, never silently skipped.
 std::optional<calibration::AthleteProfile> find_profile(const TrainOptions& o,
@@ -181,6 +198,8 @@ int run_train(const TrainOptions& o, std::ostream& out) {
   const bool tty = &out == &std::cout && ::isatty(STDOUT_FILENO) != 0;
   cue::TerminalView terminal(out, tty, tty);
   coach.add_output(&terminal);
+  LogSink log;
+  coach.add_output(&log);
   std::unique_ptr<cue::EventStream> events;
   if (!o.events.empty()) {
     events = std::make_unique<cue::EventStream>(o.events);

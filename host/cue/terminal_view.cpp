@@ -150,9 +150,11 @@ void TerminalView::on_rep_end(const session::RepEvent& e, const session::RepProg
   if (p.lumbar_rel_rest > 0.0) {
     trend_ = fmt::format("lumbar activation {:.1f}x rest", p.lumbar_rel_rest);
     if (p.lumbar_pct_mvc) trend_ += fmt::format(" ({:.0f} %MVC)", *p.lumbar_pct_mvc);
-    if (p.lumbar_change_pct)
-      trend_ += fmt::format(", {:+.0f} % vs the first reps{}", *p.lumbar_change_pct,
-                            *p.lumbar_change_pct < 0 ? " (less: good)" : "");
+    if (p.lumbar_change_pct) {
+      const double change = std::abs(*p.lumbar_change_pct) < 0.5 ? 0.0 : *p.lumbar_change_pct;
+      trend_ += fmt::format(", {:+.0f} % vs the first reps{}", change,
+                            change <= -5.0 ? " (less: good)" : "");
+    }
   }
   const std::string what = e.verdict.good
                                ? fmt::format("rep {}: GOOD", e.rep)

@@ -1,5 +1,7 @@
 #include "onset_tracker.hpp"
 
+#include "spectrum.hpp"
+
 #include <algorithm>
 #include <array>
 #include <cmath>
@@ -19,33 +21,6 @@ constexpr double kEmgCentreHz = 100.0;  // where the conditioner's delay is meas
 
 std::uint32_t samples_for(double ms, double fs) {
   return static_cast<std::uint32_t>(std::lround(std::max(0.0, ms) * fs / 1000.0));
-}
-
-/// Power of a Hann-windowed tone at f in one segment (Goertzel).
-double tone_power(std::span<const double> x, double f_hz, double fs_hz) {
-  const double w = 2.0 * std::numbers::pi * f_hz / fs_hz;
-  const double coeff = 2.0 * std::cos(w);
-  double s1 = 0.0, s2 = 0.0;
-  const double n = static_cast<double>(x.size());
-  for (std::size_t i = 0; i < x.size(); ++i) {
-    const double win = 0.5 - 0.5 * std::cos(2.0 * std::numbers::pi * static_cast<double>(i) / n);
-    const double s = x[i] * win + coeff * s1 - s2;
-    s2 = s1;
-    s1 = s;
-  }
-  return s1 * s1 + s2 * s2 - coeff * s1 * s2;
-}
-
-/// Welch average over 200 ms segments with 50 % overlap: a single periodogram bin scatters
-/// too much (exponentially) to compare one frequency with its neighbours.
-double welch_power(std::span<const double> x, double f_hz, double fs_hz) {
-  const auto seg = static_cast<std::size_t>(0.2 * fs_hz);
-  if (x.size() < seg) return tone_power(x, f_hz, fs_hz);
-  double sum = 0.0;
-  int count = 0;
-  for (std::size_t start = 0; start + seg <= x.size(); start += seg / 2, ++count)
-    sum += tone_power(x.subspan(start, seg), f_hz, fs_hz);
-  return sum / count;
 }
 
 }  // namespace
@@ -161,11 +136,7 @@ void OnsetTracker::detect_mains() noexcept {
   const std::size_t start = rest_count_ < rest_.size() ? 0 : rest_pos_;
   std::span<double> chrono(scratch_.data(), n);
   for (std::size_t i = 0; i < n; ++i) chrono[i] = rest_[(start + i) % rest_.size()];
-  auto ratio_at = [&](double f) {
-    const double ref =
-        0.5 * (welch_power(chrono, f - 10.0, fs_hz_) + welch_power(chrono, f + 10.0, fs_hz_));
-    return welch_power(chrono, f, fs_hz_) / std::max(ref, 1e-30);
-  };
+  auto ratio_at = [&](double f) { return line_ratio(chrono, f, fs_hz_); };
   double best = 0.0;
   double best_ratio = kMainsRatio;
   for (double f : {50.0, 60.0}) {
