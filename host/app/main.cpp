@@ -5,6 +5,7 @@
 #include <CLI/CLI.hpp>
 
 #include "analyze_command.hpp"
+#include "calibrate_command.hpp"
 #include "commands.hpp"
 #include "data_dir.hpp"
 #include "demo_command.hpp"
@@ -70,6 +71,11 @@ int main(int argc, char** argv) {
       "analyze", "run a recording (CSV) through the same pipeline; write onsets, reps, events");
   fpt::app::add_analyze_options(*analyze_cmd, analyze);
 
+  fpt::app::CalibrateOptions calibrate;
+  auto* calibrate_cmd = app.add_subcommand(
+      "calibrate", "calibration against a board (so far: the sensor check at rest)");
+  fpt::app::add_calibrate_options(*calibrate_cmd, calibrate);
+
   CLI11_PARSE(app, argc, argv);
 
   try {
@@ -84,6 +90,7 @@ int main(int argc, char** argv) {
     if (train_cmd->parsed()) return fpt::app::run_train(train, std::cout);
     if (demo_cmd->parsed()) return fpt::app::run_demo(demo, std::cout);
     if (analyze_cmd->parsed()) return fpt::app::run_analyze(analyze, std::cout);
+    if (calibrate_cmd->parsed()) return fpt::app::run_calibrate(calibrate, std::cout);
   } catch (const fpt::Error& e) {
     std::cerr << "fpt: " << e.what() << '\n';
     return 1;

@@ -270,3 +270,39 @@ TEST_F(Session, Profile_GivesPercentMvcAndABadOneStopsWithTheField) {
 }
 
 }  // namespace
+
+namespace {
+
+TEST_F(Session, Calibrate_SensorCheckFindsTheLooseElectrodeAndTheHum) {
+  struct Case {
+    std::string sim_args;
+    int exit_code;
+    std::string says;
+  };
+  const std::vector<Case> cases = {
+      {"", 0, "All electrodes usable"},
+      {"--loose hamstring", 3, "hamstring fail  noise   0.0 uV RMS"},
+      {"--artifacts mains --mains-uv 2000", 3, "fail: strong 50 Hz mains hum"},
+      {"--snr-db 6", 3, "fail: noise"},
+  };
+  for (const auto& c : cases) {
+    if (sim_pid_ > 0) {
+      ::kill(sim_pid_, SIGTERM);
+      ::waitpid(sim_pid_, nullptr, 0);
+      fs::remove(dir_ / "board");
+    }
+    const std::string port = start_sim("--script squeeze --rest-s 30 " + c.sim_args);
+    const Result r = run(kFpt + " calibrate --port " + port + " --rest-s 3");
+    EXPECT_EQ(r.exit_code, c.exit_code) << c.sim_args << "\n" << r.out << r.err;
+    EXPECT_NE(r.out.find(c.says), std::string::npos) << c.sim_args << "\n" << r.out;
+    if (c.exit_code == 0) {
+      int passes = 0;
+      for (std::size_t p = r.out.find(" pass "); p != std::string::npos;
+           p = r.out.find(" pass ", p + 1))
+        ++passes;
+      EXPECT_EQ(passes, 3) << r.out;
+    }
+  }
+}
+
+}  // namespace

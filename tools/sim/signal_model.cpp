@@ -153,7 +153,7 @@ std::array<double, kMuscles> SignalModel::next_emg() {
         next_spike_s_[m] = t - std::log(1.0 - rng_.uniform()) / a.spike_rate_hz;
       }
     }
-    out[m] = v;
+    out[m] = m == config_.loose_channel ? config_.loose_uv : v;
   }
   return out;
 }

@@ -35,6 +35,10 @@ struct SignalConfig {
   std::array<double, kMuscles> mvc_rms_uv{300.0, 300.0, 200.0};
   ArtifactConfig artifacts;
   std::uint64_t seed = 1;
+  /// An electrode that came off: this channel (0 glute, 1 hamstring, 2 lumbar) reads a flat
+  /// line at loose_uv. -1: all electrodes on.
+  int loose_channel = -1;
+  double loose_uv = 0.0;
 };
 
 /// Generates samples in order; deterministic for a given seed and timeline.

@@ -23,6 +23,12 @@ void add_scenario_options(CLI::App& app, SimOptions& o) {
       ->capture_default_str();
   app.add_option("--artifacts", o.artifacts, "none, all, or a list of mains,ecg,motion,spikes")
       ->capture_default_str();
+  app.add_option("--mains-uv", o.signal.artifacts.mains_uv, "mains hum amplitude (with mains)")
+      ->check(CLI::Range(0.0, 100000.0))
+      ->capture_default_str();
+  app.add_option("--loose", o.loose,
+                 "an electrode that came off: glute, hamstring or lumbar reads a flat line")
+      ->check(CLI::IsMember({"glute", "hamstring", "lumbar"}));
   app.add_option("--mains-hz", o.signal.artifacts.mains_hz, "mains frequency")
       ->check(CLI::IsMember({50.0, 60.0}))
       ->capture_default_str();
@@ -85,6 +91,9 @@ SimBoard make_board(const SimOptions& o) {
   SimOptions opt = o;
   opt.signal.artifacts = ArtifactConfig::parse(o.artifacts);
   opt.signal.artifacts.mains_hz = o.signal.artifacts.mains_hz;
+  opt.signal.artifacts.mains_uv = o.signal.artifacts.mains_uv;
+  if (!o.loose.empty())
+    opt.signal.loose_channel = o.loose == "glute" ? 0 : o.loose == "hamstring" ? 1 : 2;
   opt.board.behaviour = o.behaviour == "silent"    ? BoardConfig::Behaviour::kSilent
                         : o.behaviour == "garbage" ? BoardConfig::Behaviour::kGarbage
                                                    : BoardConfig::Behaviour::kNormal;

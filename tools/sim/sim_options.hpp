@@ -21,6 +21,7 @@ struct SimOptions {
   std::string artifacts = "none";
   std::string behaviour = "normal";
   std::string truth_path;  // ground truth, JSON Lines
+  std::string loose;       // muscle whose electrode came off, or empty
 };
 
 /// Adds the signal and scenario options (what the athlete does).
