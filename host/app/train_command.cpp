@@ -68,6 +68,7 @@ cue::LiveState live_state(const session::TrainingPipeline& p, const TrainOptions
   s.mode = o.mode;
   s.ready = p.ready();
   s.in_rep = p.reps().in_rep();
+  s.phase = p.ready() ? p.reps().phase() : session::RepPhase::kRest;
   s.pitch_deg = p.pitch_deg();
   s.link_up = link_up;
   for (int m = 0; m < session::kMuscles; ++m) {

@@ -53,9 +53,9 @@ std::string render_panel(const LiveState& s, int reps, int good, int streak,
     return colour ? fmt::format("\033[{}m{}\033[0m", code, t) : t;
   };
   std::string p;
-  p += fmt::format("stage {} ({}) | {} | rep {} | good {} | streak {} | thigh {:+.0f} deg{}\n",
-                   s.stage, stage_name(s.stage), s.mode, reps, good, streak,
-                   std::abs(s.pitch_deg) < 0.5 ? 0.0 : s.pitch_deg,
+  p += fmt::format("stage {} ({}) | {} | {} | rep {} | good {} | streak {} | thigh {:+.0f} deg{}\n",
+                   s.stage, stage_name(s.stage), s.mode, session::to_string(s.phase), reps, good,
+                   streak, std::abs(s.pitch_deg) < 0.5 ? 0.0 : s.pitch_deg,
                    s.link_up ? "" : " | BOARD LOST");
   for (int m = 0; m < session::kMuscles; ++m) {
     const auto muscle = static_cast<session::Muscle>(m);

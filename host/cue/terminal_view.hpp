@@ -19,6 +19,7 @@ struct LiveState {
   std::string mode = "train";
   bool ready = false;  // rest learnt
   bool in_rep = false;
+  session::RepPhase phase = session::RepPhase::kRest;
   double pitch_deg = 0.0;
   std::array<double, session::kMuscles> level_uv{};
   std::array<double, session::kMuscles> rest_uv{};  // rest SD; 0 while learning

@@ -79,7 +79,6 @@ struct BoardLink::Impl {
 
   State state = State::kClosed;
   bool connected_once = false;
-  std::optional<std::uint32_t> last_data_seq;  // sequence of the last data frame taken
   bool handshake_reported = false;
   std::promise<void> handshake;
   protocol::DeviceInfo info;
@@ -340,16 +339,10 @@ struct BoardLink::Impl {
         break;
       case FPT_FRAME_EMG:
         if (state == State::kAwaitStartAck) enter_streaming();  // it was already streaming
-        if (state == State::kStreaming || continues_stream(f.seq)) {
-          on_emg(f, now);
-          last_data_seq = f.seq;
-        }
+        if (state == State::kStreaming) on_emg(f, now);
         break;
       case FPT_FRAME_IMU:
-        if (state == State::kStreaming || continues_stream(f.seq)) {
-          on_imu(f, now);
-          last_data_seq = f.seq;
-        }
+        if (state == State::kStreaming) on_imu(f, now);
         break;
       case FPT_FRAME_STATUS:
         on_status(f);
@@ -357,16 +350,6 @@ struct BoardLink::Impl {
       default:
         break;  // host->board commands echoed back are ignored
     }
-  }
-
-  /// While re-handshaking after a replug, data frames whose sequence continues the stream we
-  /// had are the same board still streaming (a rebooted board restarts its sequence): keep
-  /// them, or every frame until the HELLO answers would be lost.
-  bool continues_stream(std::uint32_t seq) const {
-    if (!connected_once || !last_data_seq) return false;
-    if (state != State::kAwaitHello && state != State::kAwaitStartAck) return false;
-    const std::uint32_t ahead = seq - *last_data_seq;  // modulo 2^32
-    return ahead > 0 && ahead < (1U << 20);
   }
 
   void on_hello(const fpt_frame& f) {

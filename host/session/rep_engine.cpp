@@ -14,6 +14,22 @@ constexpr int idx(Muscle m) {
 }
 }  // namespace
 
+std::string_view to_string(RepPhase p) {
+  switch (p) {
+    case RepPhase::kRest:
+      return "rest";
+    case RepPhase::kArmed:
+      return "armed";
+    case RepPhase::kActive:
+      return "active";
+    case RepPhase::kLift:
+      return "lift";
+    case RepPhase::kLowering:
+      return "lowering";
+  }
+  return "?";
+}
+
 void RepEngine::setup(const RepConfig& c) {
   if (c.stage < 1 || c.stage > 3)
     throw InvalidArgument(fmt::format("stage {} is not 1, 2 or 3", c.stage));
@@ -41,6 +57,7 @@ void RepEngine::set_stage(int stage) {
 void RepEngine::on_onset(Muscle m, std::uint64_t decision, std::uint64_t estimate) noexcept {
   if (!active_) {
     active_ = true;
+    phase_ = RepPhase::kActive;
     start_pending_ = true;
     ++rep_;
     start_index_ = estimate;
@@ -90,6 +107,10 @@ void RepEngine::on_pitch(double pitch_deg, std::uint64_t index) noexcept {
   if (!active_) return;
   peak_pitch_ = std::max(peak_pitch_, pitch_deg);
   if (!lift_index_ && pitch_deg > config_.lift_deg) lift_index_ = index;
+  // Lowering: after a lift, once the thigh has come down a third of the way from its peak.
+  if (phase_ == RepPhase::kActive && pitch_deg > config_.lift_deg) phase_ = RepPhase::kLift;
+  if (phase_ == RepPhase::kLift && pitch_deg < peak_pitch_ - (peak_pitch_ - config_.lift_deg) / 3.0)
+    phase_ = RepPhase::kLowering;
 }
 
 std::size_t RepEngine::tick(std::uint64_t index, std::span<RepEvent> out) {
@@ -165,6 +186,7 @@ std::size_t RepEngine::tick(std::uint64_t index, std::span<RepEvent> out) {
     e.verdict_changed = config_.cue_restarts && (cued_ == e.verdict.good);
     out[n++] = e;
     active_ = false;
+    phase_ = RepPhase::kArmed;
     on_ = {};
   }
   return n;

@@ -11,6 +11,7 @@
 #include <limits>
 #include <optional>
 #include <span>
+#include <string_view>
 
 #include "verdict.hpp"
 
@@ -65,6 +66,12 @@ struct RepEvent {
   bool verdict_changed = false;  // the final verdict differs from the live cue
 };
 
+/// Where the athlete is in a rep. kRest (rest not learnt yet) is the pipeline's; the engine
+/// moves armed -> active (onsets arriving) -> lift (thigh above lift_deg) -> lowering (thigh
+/// coming down from its peak) -> armed when the rep ends.
+enum class RepPhase : std::uint8_t { kRest, kArmed, kActive, kLift, kLowering };
+std::string_view to_string(RepPhase p);
+
 class RepEngine {
  public:
   static constexpr std::size_t kMaxEvents = 4;
@@ -84,6 +91,7 @@ class RepEngine {
   std::size_t tick(std::uint64_t index, std::span<RepEvent> out);
 
   [[nodiscard]] bool in_rep() const noexcept { return active_; }
+  [[nodiscard]] RepPhase phase() const noexcept { return phase_; }
   [[nodiscard]] int reps() const noexcept { return rep_; }
   [[nodiscard]] const RepConfig& config() const noexcept { return config_; }
   void set_stage(int stage);
@@ -95,6 +103,7 @@ class RepEngine {
 
   RepConfig config_{};
   bool active_ = false;
+  RepPhase phase_ = RepPhase::kArmed;
   int rep_ = 0;
   std::uint64_t start_index_ = 0;
   std::array<std::optional<std::uint64_t>, kMuscles> decided_{};

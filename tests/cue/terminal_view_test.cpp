@@ -29,10 +29,11 @@ TEST(Panel, ShowsStageRepsMusclesAndTheVerdictLarge) {
   s.rest_uv = {6.0, 6.0, 6.0};
   s.active = {true, false, false};
   s.pitch_deg = 12.0;
+  s.phase = session::RepPhase::kLift;
   session::Verdict v{false, "lumbar fired 42 ms before glute", "lumbar before glute"};
   const std::string p = render_panel(s, 7, 5, 0, v, "lumbar activation 3.1x rest", false);
   EXPECT_NE(p.find("stage 2 (begin the lift)"), std::string::npos) << p;
-  EXPECT_NE(p.find("rep 7 | good 5"), std::string::npos) << p;
+  EXPECT_NE(p.find("| lift | rep 7 | good 5"), std::string::npos) << p;
   EXPECT_NE(p.find("thigh +12 deg"), std::string::npos) << p;
   EXPECT_NE(p.find("R E S T A R T"), std::string::npos) << p;
   EXPECT_NE(p.find("lumbar fired 42 ms before glute"), std::string::npos) << p;

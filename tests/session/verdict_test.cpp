@@ -169,6 +169,25 @@ TEST(RepEngine, RepEndsWhenAllOffAndThighDown) {
   EXPECT_TRUE(end->verdict.good);
 }
 
+TEST(RepEngine, PhasesFollowTheThigh) {
+  Driver d(RepConfig{});  // lift above 3 deg
+  EXPECT_EQ(d.engine.phase(), RepPhase::kArmed);
+  d.engine.on_onset(Muscle::kGlute, 1010, 1000);
+  EXPECT_EQ(d.engine.phase(), RepPhase::kActive);
+  d.engine.on_pitch(10.0, 1100);
+  EXPECT_EQ(d.engine.phase(), RepPhase::kLift);
+  d.engine.on_pitch(30.0, 1500);
+  d.engine.on_pitch(25.0, 2500);  // held near the peak: still lifting
+  EXPECT_EQ(d.engine.phase(), RepPhase::kLift);
+  d.engine.on_pitch(15.0, 2800);  // more than a third of the way down
+  EXPECT_EQ(d.engine.phase(), RepPhase::kLowering);
+  d.engine.on_pitch(0.0, 3000);
+  d.engine.on_offset(Muscle::kGlute, 3000);
+  d.run_until(3400);
+  EXPECT_EQ(d.engine.phase(), RepPhase::kArmed);
+  EXPECT_EQ(to_string(RepPhase::kLowering), "lowering");
+}
+
 TEST(RepEngine, InvalidSettings_Throw) {
   RepEngine e;
   RepConfig c;
