@@ -73,7 +73,7 @@ int main(int argc, char** argv) {
 
   fpt::app::CalibrateOptions calibrate;
   auto* calibrate_cmd = app.add_subcommand(
-      "calibrate", "calibration against a board (so far: the sensor check at rest)");
+      "calibrate", "guided calibration: sensor check, rest baseline, MVC, thigh sensor; writes the profile");
   fpt::app::add_calibrate_options(*calibrate_cmd, calibrate);
 
   CLI11_PARSE(app, argc, argv);
@@ -85,6 +85,7 @@ int main(int argc, char** argv) {
     fpt::app::install_stop_handlers();
     train.data_dir = data_dir.string();
     demo.train.data_dir = data_dir.string();
+    calibrate.data_dir = data_dir.string();
     if (ports->parsed()) return fpt::app::run_ports(std::cout);
     if (monitor->parsed()) return fpt::app::run_monitor(mon, std::cout);
     if (train_cmd->parsed()) return fpt::app::run_train(train, std::cout);

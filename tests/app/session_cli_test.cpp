@@ -5,8 +5,10 @@
 #include <gtest/gtest.h>
 
 #include <algorithm>
+#include <array>
 #include <cmath>
 #include <map>
+#include <sstream>
 #include <vector>
 
 #include <nlohmann/json.hpp>
@@ -292,7 +294,7 @@ TEST_F(Session, Calibrate_SensorCheckFindsTheLooseElectrodeAndTheHum) {
       fs::remove(dir_ / "board");
     }
     const std::string port = start_sim("--script squeeze --rest-s 30 " + c.sim_args);
-    const Result r = run(kFpt + " calibrate --port " + port + " --rest-s 3");
+    const Result r = run(kFpt + " calibrate --sensor-check-only --port " + port + " --rest-s 3");
     EXPECT_EQ(r.exit_code, c.exit_code) << c.sim_args << "\n" << r.out << r.err;
     EXPECT_NE(r.out.find(c.says), std::string::npos) << c.sim_args << "\n" << r.out;
     if (c.exit_code == 0) {
@@ -303,6 +305,96 @@ TEST_F(Session, Calibrate_SensorCheckFindsTheLooseElectrodeAndTheHum) {
       EXPECT_EQ(passes, 3) << r.out;
     }
   }
+}
+
+}  // namespace
+
+namespace {
+
+const std::string kCalTiming = " --countdown-s 2 --contract-s 3 --recover-s 2 --pose-s 3";
+
+/// The prompt times printed by fpt calibrate ("[  12.0 s] text") whose text starts so.
+std::vector<double> prompt_times(const std::string& out, const std::string& starts) {
+  std::vector<double> t;
+  std::istringstream in(out);
+  for (std::string line; std::getline(in, line);) {
+    const auto close = line.find(" s] ");
+    if (line.rfind("[", 0) != 0 || close == std::string::npos) continue;
+    if (line.compare(close + 4, starts.size(), starts) == 0)
+      t.push_back(std::stod(line.substr(1, close - 1)));
+  }
+  return t;
+}
+
+TEST_F(Session, Calibrate_GuidedFlowWritesTheProfileThatTrainUses) {
+  const std::string port = start_sim(
+      "--calibration --cal-rest-s 4 --speed 5 --mount-deg 20,-35,70 --weak-trial "
+      "hamstring:3" +
+      kCalTiming);
+  const fs::path wav = dir_ / "prompts.wav";
+  const Result r = run(kFpt + " calibrate --port " + port + " --athlete cal --rest-s 4" +
+                       kCalTiming + " --audio-out " + wav.string());
+  ASSERT_EQ(r.exit_code, 0) << r.out << r.err;
+  EXPECT_NE(r.out.find("hamstring, one more trial"), std::string::npos) << r.out;
+  EXPECT_NE(r.out.find("hamstring trial 4 (repeat)"), std::string::npos) << r.out;
+  EXPECT_NE(r.out.find("thigh sensor: rotation found"), std::string::npos) << r.out;
+
+  const fs::path profile = dir_ / "data" / "profiles" / "cal.json";
+  ASSERT_TRUE(fs::exists(profile)) << r.out;
+  EXPECT_EQ(fs::status(profile).permissions() & (fs::perms::group_all | fs::perms::others_all),
+            fs::perms::none);
+  const auto j = nlohmann::json::parse(fpt::test::slurp(profile));
+  const std::array<double, 3> model_mvc{300.0, 300.0, 200.0};  // the sim's MVC amplitudes
+  const std::array<const char*, 3> muscles{"glute", "hamstring", "lumbar"};
+  for (std::size_t m = 0; m < 3; ++m) {
+    const double mvc = j["muscles"][muscles[m]]["mvc_uv"].get<double>();
+    EXPECT_GT(mvc, 0.85 * model_mvc[m]) << muscles[m];
+    // The peak of a 500 ms RMS over a 3 s trial sits above the mean level (estimation noise).
+    EXPECT_LT(mvc, 1.15 * model_mvc[m]) << muscles[m];
+  }
+  EXPECT_NEAR(j["imu"]["lift_range_deg"].get<double>(), 30.0, 1.5);
+  EXPECT_EQ(j["board"]["serial"], "SIM-0001");
+
+  // Every "go" is spoken at its time on the board's clock.
+  const auto gos = prompt_times(r.out, "Go!");
+  ASSERT_EQ(gos.size(), 10u) << r.out;
+  const auto sounds = fpt::test::find_sounds(fpt::test::read_wav(wav.string()), 0.15);
+  for (double t : gos) {
+    bool heard = false;
+    for (const auto& s : sounds) heard = heard || (s.start_s >= t - 0.01 && s.start_s < t + 0.3);
+    EXPECT_TRUE(heard) << "no words at " << t << " s";
+  }
+
+  // Training with the athlete's name uses it: %MVC against the measured MVC.
+  ::kill(sim_pid_, SIGTERM);
+  ::waitpid(sim_pid_, nullptr, 0);
+  fs::remove(dir_ / "board");
+  // The same strap as during calibration: only the profile's rotation makes the lift visible.
+  const std::string port2 = start_sim("--script correct --rest-s 3 --mount-deg 20,-35,70");
+  const fs::path events = dir_ / "e.jsonl";
+  const Result t = run(kFpt + " train --port " + port2 +
+                       " --athlete cal --duration 9 --sound off --events " + events.string());
+  ASSERT_EQ(t.exit_code, 0) << t.err;
+  EXPECT_NE(t.out.find("calibration: " + profile.string()), std::string::npos) << t.out;
+  const auto verdicts = read_lines(events, "verdict");
+  ASSERT_EQ(verdicts.size(), 1u) << t.out;
+  const auto& lumbar = verdicts[0]["lumbar"];
+  EXPECT_NEAR(
+      lumbar["pct_mvc"].get<double>(),
+      lumbar["mean_rms_uv"].get<double>() / j["muscles"]["lumbar"]["mvc_uv"].get<double>() * 100,
+      1e-6);
+}
+
+TEST_F(Session, Calibrate_SwappedCablesFailAndWriteNothing) {
+  const std::string port =
+      start_sim("--calibration --cal-rest-s 4 --speed 5 --swap glute,hamstring" + kCalTiming);
+  const Result r =
+      run(kFpt + " calibrate --port " + port + " --athlete sw --rest-s 4 --sound off" + kCalTiming);
+  EXPECT_EQ(r.exit_code, 3) << r.out << r.err;
+  EXPECT_NE(r.out.find("the glute and hamstring channels look swapped"), std::string::npos)
+      << r.out;
+  EXPECT_NE(r.out.find("Nothing was written"), std::string::npos);
+  EXPECT_FALSE(fs::exists(dir_ / "data" / "profiles" / "sw.json"));
 }
 
 }  // namespace

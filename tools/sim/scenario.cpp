@@ -8,6 +8,7 @@
 #include <fmt/format.h>
 #include <nlohmann/json.hpp>
 
+#include "calibration_actor.hpp"
 #include "error.hpp"
 
 namespace fpt::sim {
@@ -184,6 +185,7 @@ Timeline::Timeline(std::vector<ScriptItem> script, ScenarioConfig config)
     : script_(std::move(script)), config_(config), rng_(config.seed) {
   if (script_.empty()) throw InvalidArgument("the script has no reps");
   next_start_s_ = config_.rest_before_s;
+  if (config_.calibration) return;  // the actor plays instead of the script
   if (!config_.loop) {
     for (const auto& item : script_) append_rep(item);
   } else {
@@ -241,6 +243,7 @@ void Timeline::extend_until(double t_s) {
 }
 
 const RepTruth* Timeline::rep_near(double t_s) {
+  if (config_.calibration) return nullptr;
   extend_until(t_s);
   // Reps are ordered; move the cursor past reps that ended well before t.
   while (cursor_ + 1 < reps_.size() && reps_[cursor_].end_s + 1.0 < t_s) ++cursor_;
@@ -253,6 +256,7 @@ const RepTruth* Timeline::rep_near(double t_s) {
 }
 
 double Timeline::activation(Muscle m, double t_s) {
+  if (config_.calibration) return config_.calibration->activation(static_cast<int>(m), t_s);
   const RepTruth* r = rep_near(t_s);
   if (r == nullptr) return 0.0;
   const MuscleTruth& mt = r->muscles[static_cast<int>(m)];
@@ -263,6 +267,7 @@ double Timeline::activation(Muscle m, double t_s) {
 }
 
 double Timeline::pitch_deg(double t_s) {
+  if (config_.calibration) return config_.calibration->pitch_deg(t_s);
   const RepTruth* r = rep_near(t_s);
   if (r == nullptr || r->lift_deg <= 0.0) return 0.0;
   const double up = raised_cosine((t_s - r->lift_onset_s) / kLiftRiseS);
@@ -278,6 +283,7 @@ std::vector<RepTruth> Timeline::take_new_reps() {
 }
 
 double Timeline::end_s() const {
+  if (config_.calibration) return config_.calibration->end_s();
   return config_.loop ? std::numeric_limits<double>::infinity() : reps_.back().end_s;
 }
 

@@ -4,6 +4,7 @@
 
 #include <array>
 #include <cstdint>
+#include <memory>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -12,6 +13,8 @@
 #include "rng.hpp"
 
 namespace fpt::sim {
+
+class CalibrationActor;
 
 enum class Muscle : int { kGlute = 0, kHamstring = 1, kLumbar = 2 };
 inline constexpr int kMuscles = 3;
@@ -55,6 +58,8 @@ struct ScenarioConfig {
   double tolerance_ms = 0.0;    // for the expected verdict
   bool loop = false;            // repeat the script forever
   std::uint64_t seed = 1;
+  /// When set, the athlete follows fpt calibrate's timetable instead of the script.
+  std::shared_ptr<const CalibrationActor> calibration;
 };
 
 struct MuscleTruth {

@@ -69,6 +69,19 @@ SignalModel::SignalModel(const SignalConfig& config, Timeline& timeline)
   if (fs < 500.0 || fs > 8000.0)
     throw InvalidArgument(fmt::format("sample rate {} Hz is outside 500..8000", fs));
   const double top_hz = std::min(450.0, 0.45 * fs);
+  // The strap: sensor = Rz(yaw) Ry(pitch) Rx(roll) thigh.
+  {
+    const double r = config_.mount_deg[0] * kPi / 180.0, p = config_.mount_deg[1] * kPi / 180.0,
+                 y = config_.mount_deg[2] * kPi / 180.0;
+    const double cr = std::cos(r), sr = std::sin(r), cp = std::cos(p), sp = std::sin(p),
+                 cy = std::cos(y), sy = std::sin(y);
+    mount_ = {{{cy * cp, cy * sp * sr - sy * cr, cy * sp * cr + sy * sr},
+               {sy * cp, sy * sp * sr + cy * cr, sy * sp * cr - cy * sr},
+               {-sp, cp * sr, cp * cr}}};
+  }
+  if ((config_.swap_a >= 0) != (config_.swap_b >= 0) || config_.swap_a >= kMuscles ||
+      config_.swap_b >= kMuscles || (config_.swap_a >= 0 && config_.swap_a == config_.swap_b))
+    throw InvalidArgument("a swap needs two different channels");
   for (int m = 0; m < kMuscles; ++m) {
     // Shaping: s / ((s + wl)(s + wh)^2), then the front end's band.
     dsp::AnalogSection hp1;  // s / (s + wl)
@@ -155,6 +168,8 @@ std::array<double, kMuscles> SignalModel::next_emg() {
     }
     out[m] = m == config_.loose_channel ? config_.loose_uv : v;
   }
+  if (config_.swap_a >= 0 && config_.swap_b >= 0)
+    std::swap(out[config_.swap_a], out[config_.swap_b]);
   return out;
 }
 
@@ -171,9 +186,14 @@ std::array<double, 3> SignalModel::next_accel() {
   constexpr double kG = 9.81;
   const double tangential_g = kSensorRadiusM * accel / kG;
   const double noise = 0.01;
-  return {std::sin(pitch) + tangential_g * std::cos(pitch) + noise * rng_.gaussian(),
-          noise * rng_.gaussian(),
-          std::cos(pitch) - tangential_g * std::sin(pitch) + noise * rng_.gaussian()};
+  const std::array<double, 3> thigh{
+      std::sin(pitch) + tangential_g * std::cos(pitch) + noise * rng_.gaussian(),
+      noise * rng_.gaussian(),
+      std::cos(pitch) - tangential_g * std::sin(pitch) + noise * rng_.gaussian()};
+  std::array<double, 3> sensor{};
+  for (int r = 0; r < 3; ++r)
+    for (int c = 0; c < 3; ++c) sensor[r] += mount_[r][c] * thigh[c];
+  return sensor;
 }
 
 }  // namespace fpt::sim

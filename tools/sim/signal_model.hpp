@@ -39,6 +39,11 @@ struct SignalConfig {
   /// line at loose_uv. -1: all electrodes on.
   int loose_channel = -1;
   double loose_uv = 0.0;
+  /// Two channels whose cables are in each other's sockets (-1: none).
+  int swap_a = -1, swap_b = -1;
+  /// How the accelerometer is strapped on: roll, pitch, yaw in degrees (sensor frame =
+  /// Rz(yaw) Ry(pitch) Rx(roll) applied to the thigh frame). Zeros: x along the thigh, z up.
+  std::array<double, 3> mount_deg{0.0, 0.0, 0.0};
 };
 
 /// Generates samples in order; deterministic for a given seed and timeline.
@@ -76,6 +81,7 @@ class SignalModel {
   std::uint64_t emg_index_ = 0;
   std::uint64_t imu_index_ = 0;
   double prev_pitch_rad_ = 0.0, prev_pitch_rate_ = 0.0;
+  std::array<std::array<double, 3>, 3> mount_{};  // thigh frame -> sensor frame
 };
 
 }  // namespace fpt::sim

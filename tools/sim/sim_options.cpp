@@ -44,6 +44,33 @@ void add_scenario_options(CLI::App& app, SimOptions& o) {
   app.add_option("--seed", o.signal.seed, "random seed (same seed, same signal)")
       ->capture_default_str();
   app.add_flag("--loop", o.scenario.loop, "repeat the script forever");
+  app.add_flag("--calibration", o.calibration,
+               "the athlete follows fpt calibrate's timetable (rest, MVC trials, thigh poses) "
+               "instead of the script; use the same timing options as fpt calibrate");
+  app.add_option("--cal-rest-s", o.actor.timing.rest_s, "calibration: rest (sensor check)")
+      ->capture_default_str();
+  app.add_option("--instruct-s", o.actor.timing.instruct_s, "calibration: instruction time")
+      ->capture_default_str();
+  app.add_option("--countdown-s", o.actor.timing.countdown_s, "calibration: countdown")
+      ->capture_default_str();
+  app.add_option("--contract-s", o.actor.timing.contract_s, "calibration: each MVC trial")
+      ->capture_default_str();
+  app.add_option("--recover-s", o.actor.timing.recover_s, "calibration: rest after a trial")
+      ->capture_default_str();
+  app.add_option("--pose-s", o.actor.timing.pose_s, "calibration: each thigh pose")
+      ->capture_default_str();
+  app.add_option("--weak-trial", o.weak_trial,
+                 "calibration: MUSCLE:N, the athlete gives only half in that MVC trial");
+  app.add_option("--lift-deg", o.actor.lift_deg, "calibration: the thigh's full lift")
+      ->check(CLI::Range(0.0, 60.0))
+      ->capture_default_str();
+  app.add_option("--swap", o.swap, "two channels whose cables are swapped, e.g. glute,hamstring")
+      ->delimiter(',')
+      ->expected(2);
+  app.add_option("--mount-deg", o.mount_deg,
+                 "how the accelerometer is strapped on: roll,pitch,yaw in degrees")
+      ->delimiter(',')
+      ->expected(3);
   app.add_option("--truth", o.truth_path, "write the ground truth (JSON Lines) to this file");
   app.add_option("--csv", o.board.csv_path,
                  "also write the streamed samples as CSV (uV, g) for fpt analyze");
@@ -85,6 +112,10 @@ void add_board_options(CLI::App& app, SimOptions& o) {
                  "protocol version the board speaks (test other hosts)")
       ->check(CLI::Range(0, 255));
   app.add_flag("--autostart", o.board.autostart, "stream without waiting for START");
+  app.add_option("--speed", o.board.speed,
+                 "play faster than real time by this factor (device clock unchanged; tests)")
+      ->check(CLI::Range(0.1, 50.0))
+      ->capture_default_str();
 }
 
 SimBoard make_board(const SimOptions& o) {
@@ -98,6 +129,34 @@ SimBoard make_board(const SimOptions& o) {
                         : o.behaviour == "garbage" ? BoardConfig::Behaviour::kGarbage
                                                    : BoardConfig::Behaviour::kNormal;
   opt.scenario.seed = o.signal.seed;
+  const auto muscle_index = [](const std::string& m) {
+    if (m == "glute") return 0;
+    if (m == "hamstring") return 1;
+    if (m == "lumbar") return 2;
+    throw InvalidArgument(fmt::format("no muscle '{}' (glute, hamstring or lumbar)", m));
+  };
+  if (!o.swap.empty()) {
+    opt.signal.swap_a = muscle_index(o.swap.at(0));
+    opt.signal.swap_b = muscle_index(o.swap.at(1));
+  }
+  if (!o.mount_deg.empty())
+    opt.signal.mount_deg = {o.mount_deg.at(0), o.mount_deg.at(1), o.mount_deg.at(2)};
+  if (o.calibration) {
+    opt.actor.seed = o.signal.seed;
+    opt.actor.with_imu = opt.board.imu_rate_hz > 0;
+    if (!o.weak_trial.empty()) {
+      const auto colon = o.weak_trial.find(':');
+      if (colon == std::string::npos)
+        throw InvalidArgument("--weak-trial takes MUSCLE:N, e.g. glute:2");
+      opt.actor.weak_muscle = muscle_index(o.weak_trial.substr(0, colon));
+      try {
+        opt.actor.weak_trial = std::stoi(o.weak_trial.substr(colon + 1));
+      } catch (const std::exception&) {
+        throw InvalidArgument("--weak-trial takes MUSCLE:N, e.g. glute:2");
+      }
+    }
+    opt.scenario.calibration = std::make_shared<CalibrationActor>(opt.actor);
+  }
   SimBoard out;
   out.board = std::make_unique<VirtualBoard>(opt.board, opt.signal, parse_script(o.script, o.stage),
                                              opt.scenario, opt.faults);
@@ -120,6 +179,19 @@ SimBoard make_board(const SimOptions& o) {
     h["time_base"] = "seconds from device sample 0 (index / emg_rate_hz)";
     *out.truth << h.dump() << '\n' << std::flush;
     std::ofstream* file = out.truth.get();
+    if (o.calibration) {
+      nlohmann::json steps = nlohmann::json::array();
+      for (const auto& st : opt.scenario.calibration->plan().steps())
+        steps.push_back({{"type", "calibration_step"},
+                         {"step", calibration::to_string(st.kind)},
+                         {"muscle", st.muscle},
+                         {"trial", st.trial},
+                         {"repeat", st.repeat},
+                         {"start_s", st.start_s},
+                         {"end_s", st.end_s}});
+      for (const auto& st : steps) *out.truth << st.dump() << '\n';
+      *out.truth << std::flush;
+    }
     out.board->on_new_rep([file](const RepTruth& r) {
       *file << rep_truth_json(r) << '\n' << std::flush;
     });

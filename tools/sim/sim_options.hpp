@@ -4,9 +4,11 @@
 #include <fstream>
 #include <memory>
 #include <string>
+#include <vector>
 
 #include <CLI/CLI.hpp>
 
+#include "calibration_actor.hpp"
 #include "virtual_board.hpp"
 
 namespace fpt::sim {
@@ -20,8 +22,13 @@ struct SimOptions {
   int stage = 3;
   std::string artifacts = "none";
   std::string behaviour = "normal";
-  std::string truth_path;  // ground truth, JSON Lines
-  std::string loose;       // muscle whose electrode came off, or empty
+  std::string truth_path;    // ground truth, JSON Lines
+  std::string loose;         // muscle whose electrode came off, or empty
+  bool calibration = false;  // play fpt calibrate's timetable instead of the script
+  ActorConfig actor;
+  std::string weak_trial;         // "glute:2"
+  std::vector<std::string> swap;  // two muscles
+  std::vector<double> mount_deg;  // roll, pitch, yaw
 };
 
 /// Adds the signal and scenario options (what the athlete does).

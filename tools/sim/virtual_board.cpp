@@ -59,6 +59,8 @@ struct VirtualBoard::Impl {
         corrupt_rate(f.corrupt_rate) {
     if (cfg.adc_bits != 16 && cfg.adc_bits != 24)
       throw InvalidArgument(fmt::format("ADC bits must be 16 or 24, not {}", cfg.adc_bits));
+    if (!(cfg.speed >= 0.1 && cfg.speed <= 50.0))
+      throw InvalidArgument(fmt::format("speed {} is outside 0.1..50", cfg.speed));
     if (cfg.imu_rate_hz < 10 || cfg.imu_rate_hz > 1000)
       throw InvalidArgument(fmt::format("IMU rate {} Hz is outside 10..1000", cfg.imu_rate_hz));
     build_model();
@@ -441,8 +443,8 @@ struct VirtualBoard::Impl {
         next_garbage = after(now, 0.01);
       }
       if (cfg.behaviour == BoardConfig::Behaviour::kNormal) {
-        while (streaming &&
-               now >= after(t0, static_cast<double>(model_sets + sets_per_frame) / cfg.emg_rate_hz))
+        while (streaming && now >= after(t0, static_cast<double>(model_sets + sets_per_frame) /
+                                                 cfg.emg_rate_hz / cfg.speed))
           produce_frame();
         if (now >= next_status) {
           send_status(now);
@@ -456,8 +458,8 @@ struct VirtualBoard::Impl {
       // Sleep until the next frame is due or a command arrives.
       Clock::time_point wake = after(now, 0.05);
       if (streaming)
-        wake = std::min(
-            wake, after(t0, static_cast<double>(model_sets + sets_per_frame) / cfg.emg_rate_hz));
+        wake = std::min(wake, after(t0, static_cast<double>(model_sets + sets_per_frame) /
+                                            cfg.emg_rate_hz / cfg.speed));
       if (stalled) wake = std::min(wake, stall_until);
       if (!tx.empty() && !stalled) wake = std::min(wake, after(now, 0.001));
       const auto wait = std::max<Clock::duration>(wake - Clock::now(), Clock::duration::zero());

@@ -27,6 +27,7 @@ struct BoardConfig {
   int protocol_version = 1;  // anything else: a board from the future (for tests)
   enum class Behaviour { kNormal, kSilent, kGarbage } behaviour = Behaviour::kNormal;
   bool autostart = false;       // stream without waiting for START
+  double speed = 1.0;           // > 1: faster than real time (the device clock is unchanged)
   bool record_samples = false;  // keep every EMG code for comparison (tests)
   /// Also write what is sent as CSV (time_s, EMG in uV, accelerometer in g on the rows that
   /// have an IMU sample): the same session for `fpt analyze`, to compare with live.
