@@ -73,7 +73,8 @@ int main(int argc, char** argv) {
 
   fpt::app::CalibrateOptions calibrate;
   auto* calibrate_cmd = app.add_subcommand(
-      "calibrate", "guided calibration: sensor check, rest baseline, MVC, thigh sensor; writes the profile");
+      "calibrate",
+      "guided calibration: sensor check, rest baseline, MVC, thigh sensor; writes the profile");
   fpt::app::add_calibrate_options(*calibrate_cmd, calibrate);
 
   CLI11_PARSE(app, argc, argv);

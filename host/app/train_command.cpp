@@ -191,7 +191,10 @@ int run_train(const TrainOptions& o, std::ostream& out) {
   cc.stage = o.stage;
   cc.advance_after = o.advance_after;
   if (profile)
-    for (int m = 0; m < session::kMuscles; ++m) cc.mvc_uv[m] = profile->muscles[m].mvc_uv;
+    for (int m = 0; m < session::kMuscles; ++m) {
+      cc.mvc_uv[m] = profile->muscles[m].mvc_uv;
+      cc.profile_rest_sd_uv[m] = profile->muscles[m].rest_sd_uv;
+    }
   session::SessionCoach coach(cc);
   // The sound goes first: the athlete lies face down, and the latency is measured there.
   std::unique_ptr<cue::AudioCues> audio = open_audio(o, out);

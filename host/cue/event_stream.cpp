@@ -138,8 +138,22 @@ void EventStream::on_advice(const session::StageAdvice& a) {
             .dump());
 }
 
-void EventStream::on_ready(double t_s) {
-  write(nlohmann::json{{"type", "baseline"}, {"t", t_s}}.dump());
+void EventStream::on_baseline(const session::BaselineReport& b) {
+  nlohmann::json j{{"type", "baseline"}, {"t", b.t_s}};
+  nlohmann::json rest, profile;
+  nlohmann::json worse = nlohmann::json::array();
+  for (int m = 0; m < session::kMuscles; ++m) {
+    const std::string name(session::to_string(static_cast<session::Muscle>(m)));
+    rest[name] = b.rest_sd_uv[m];
+    if (b.profile_rest_sd_uv[m]) profile[name] = *b.profile_rest_sd_uv[m];
+    if (b.noisier[m]) worse.push_back(name);
+  }
+  j["rest_sd_uv"] = rest;
+  if (!profile.is_null()) {
+    j["profile_rest_sd_uv"] = profile;
+    j["contact_worse"] = worse;
+  }
+  write(j.dump());
 }
 
 void EventStream::on_onset(session::Muscle m, const dsp::OnsetEvent& e, double fs_hz) {

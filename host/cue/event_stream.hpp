@@ -23,7 +23,7 @@ class EventStream final : public session::CoachedSink {
                      double tolerance_ms, const std::string& board_summary,
                      const std::string& detector = "cusum");
 
-  void on_ready(double t_s) override;
+  void on_baseline(const session::BaselineReport& b) override;
   void on_onset(session::Muscle m, const dsp::OnsetEvent& e, double fs_hz) override;
   void on_rep_event(const session::RepEvent& e) override;
   void on_rep_end(const session::RepEvent& e, const session::RepProgress& p) override;

@@ -114,8 +114,15 @@ void TerminalView::refresh(const LiveState& live) {
   out_ << panel << std::flush;
 }
 
-void TerminalView::on_ready(double t_s) {
-  line(fmt::format("[{:8.3f} s] rest learnt on every muscle: start the reps", t_s));
+void TerminalView::on_baseline(const session::BaselineReport& b) {
+  line(fmt::format("[{:8.3f} s] rest learnt on every muscle: start the reps", b.t_s));
+  for (int m = 0; m < session::kMuscles; ++m)
+    if (b.noisier[m])
+      line(fmt::format(
+          "           check the {} electrode: rest noise {:.1f} uV, {:.1f} x the calibration's "
+          "({:.1f} uV)",
+          session::to_string(static_cast<session::Muscle>(m)), b.rest_sd_uv[m],
+          b.rest_sd_uv[m] / *b.profile_rest_sd_uv[m], *b.profile_rest_sd_uv[m]));
 }
 
 void TerminalView::on_onset(session::Muscle m, const dsp::OnsetEvent& e, double fs_hz) {

@@ -41,7 +41,7 @@ class TerminalView final : public session::CoachedSink {
   /// quiet: only stage advice and the summary (for offline analysis of long recordings).
   TerminalView(std::ostream& out, bool live, bool colour, bool quiet = false);
 
-  void on_ready(double t_s) override;
+  void on_baseline(const session::BaselineReport& b) override;
   void on_onset(session::Muscle m, const dsp::OnsetEvent& e, double fs_hz) override;
   void on_rep_event(const session::RepEvent& e) override;
   void on_rep_end(const session::RepEvent& e, const session::RepProgress& p) override;

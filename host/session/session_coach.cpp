@@ -92,8 +92,15 @@ void SessionCoach::add_output(CoachedSink* sink) {
   outputs_.push_back(sink);
 }
 
-void SessionCoach::on_ready(double t_s) {
-  for (auto* o : outputs_) o->on_ready(t_s);
+void SessionCoach::on_ready(double t_s, const std::array<double, kMuscles>& rest_sd_uv) {
+  BaselineReport b;
+  b.t_s = t_s;
+  b.rest_sd_uv = rest_sd_uv;
+  b.profile_rest_sd_uv = config_.profile_rest_sd_uv;
+  for (int m = 0; m < kMuscles; ++m)
+    b.noisier[m] = b.profile_rest_sd_uv[m] && *b.profile_rest_sd_uv[m] > 0.0 &&
+                   rest_sd_uv[m] > config_.contact_ratio * *b.profile_rest_sd_uv[m];
+  for (auto* o : outputs_) o->on_baseline(b);
 }
 
 void SessionCoach::on_onset(Muscle m, const dsp::OnsetEvent& e, double fs_hz) {

@@ -20,6 +20,9 @@ struct CoachConfig {
   int advance_after = 5;  // consecutive good reps before the next stage is suggested
   /// Per-muscle MVC amplitude (uV RMS) from a calibration profile; unset: no %MVC.
   std::array<std::optional<double>, kMuscles> mvc_uv{};
+  /// Per-muscle rest SD (uV) measured at calibration; today's rest is compared with it.
+  std::array<std::optional<double>, kMuscles> profile_rest_sd_uv{};
+  double contact_ratio = 2.0;  // today's rest noise above this many times: check the electrode
   std::size_t expected_reps = 1024;  // storage reserved up front
 };
 
@@ -72,11 +75,21 @@ struct RepProgress {
 };
 
 /// The outputs' interface: the pipeline's events plus what the coach adds.
+/// The rest baseline of this session, next to the calibration's.
+struct BaselineReport {
+  double t_s = 0.0;
+  std::array<double, kMuscles> rest_sd_uv{};
+  std::array<std::optional<double>, kMuscles> profile_rest_sd_uv{};
+  std::array<bool, kMuscles> noisier{};  // contact worse than at calibration
+};
+
 class CoachedSink : public SessionSink {
  public:
   /// A rep end with its progress figures (instead of on_rep_event for kRepEnd).
   virtual void on_rep_end(const RepEvent& e, const RepProgress& /*p*/) { on_rep_event(e); }
   virtual void on_advice(const StageAdvice& /*a*/) {}
+  /// Replaces on_ready for coached outputs: the baseline with the calibration's beside it.
+  virtual void on_baseline(const BaselineReport& /*b*/) {}
   virtual void on_summary(const SessionSummary& /*s*/) {}
 };
 
@@ -91,7 +104,7 @@ class SessionCoach final : public SessionSink {
   /// sound, else the screen): a cue's processing latency is taken as soon as it has it.
   void add_output(CoachedSink* sink);
 
-  void on_ready(double t_s) override;
+  void on_ready(double t_s, const std::array<double, kMuscles>& rest_sd_uv) override;
   void on_onset(Muscle m, const dsp::OnsetEvent& e, double fs_hz) override;
   void on_rep_event(const RepEvent& e) override;
   void on_gap(std::uint64_t first_index, std::uint32_t missing, bool imu) override;

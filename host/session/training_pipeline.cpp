@@ -84,7 +84,9 @@ void TrainingPipeline::process(const io::StreamItem& item, SessionSink& sink) {
       }
       if (!ready_ && all_ready) {
         ready_ = true;
-        sink.on_ready(static_cast<double>(item.index) / fs_hz_);
+        std::array<double, kMuscles> rest{};
+        for (int m = 0; m < kMuscles; ++m) rest[m] = trackers_[m].rest_sigma_uv();
+        sink.on_ready(static_cast<double>(item.index) / fs_hz_, rest);
       }
       if (reps_.in_rep()) {
         for (int m = 0; m < kMuscles; ++m) {

@@ -21,7 +21,8 @@ class SessionSink {
  public:
   virtual ~SessionSink() = default;
   /// Every muscle channel has learnt its rest: reps can be judged from now on.
-  virtual void on_ready(double /*t_s*/) {}
+  /// Every muscle's rest is learnt; rest_sd_uv: robust SD of each conditioned rest signal.
+  virtual void on_ready(double /*t_s*/, const std::array<double, kMuscles>& /*rest_sd_uv*/) {}
   virtual void on_onset(Muscle /*m*/, const dsp::OnsetEvent& /*e*/, double /*fs_hz*/) {}
   virtual void on_rep_event(const RepEvent& /*e*/) {}
   virtual void on_gap(std::uint64_t /*first_index*/, std::uint32_t /*missing*/, bool /*imu*/) {}

@@ -241,8 +241,8 @@ namespace {
 const char* kProfile = R"({"format": "fpt-profile", "version": 1, "athlete": "ana",
  "created_utc": "2026-11-20T09:30:00Z",
  "board": {"serial": "SIM-0001", "model": 20737, "firmware": "1.0.0", "emg_rate_hz": 1000},
- "muscles": {"glute": {"rest_sd_uv": 6, "mvc_uv": 400}, "hamstring": {"rest_sd_uv": 6, "mvc_uv": 300},
-             "lumbar": {"rest_sd_uv": 8, "mvc_uv": 250}},
+ "muscles": {"glute": {"rest_sd_uv": 3, "mvc_uv": 400}, "hamstring": {"rest_sd_uv": 3, "mvc_uv": 300},
+             "lumbar": {"rest_sd_uv": 3, "mvc_uv": 250}},
  "imu": null})";
 
 TEST_F(Session, Profile_GivesPercentMvcAndABadOneStopsWithTheField) {
@@ -255,6 +255,14 @@ TEST_F(Session, Profile_GivesPercentMvcAndABadOneStopsWithTheField) {
   ASSERT_EQ(r.exit_code, 0) << r.err;
   EXPECT_NE(r.out.find("calibration: "), std::string::npos) << r.out;
   EXPECT_NE(r.out.find("%MVC"), std::string::npos) << r.out;
+  // The sim's rest noise (about 12, 12 and 8 uV) is far above this profile's 3 uV: every
+  // electrode is reported as worse than at calibration, on screen and in the stream.
+  const auto baseline = read_lines(events, "baseline");
+  ASSERT_EQ(baseline.size(), 1u);
+  EXPECT_EQ(baseline[0]["contact_worse"], nlohmann::json({"glute", "hamstring", "lumbar"}))
+      << baseline[0].dump();
+  EXPECT_EQ(baseline[0]["profile_rest_sd_uv"]["lumbar"], 3.0);
+  EXPECT_NE(r.out.find("check the glute electrode: rest noise"), std::string::npos) << r.out;
   const auto verdicts = read_lines(events, "verdict");
   ASSERT_EQ(verdicts.size(), 1u) << r.out;
   const auto& lumbar = verdicts[0]["lumbar"];
@@ -376,6 +384,15 @@ TEST_F(Session, Calibrate_GuidedFlowWritesTheProfileThatTrainUses) {
                        " --athlete cal --duration 9 --sound off --events " + events.string());
   ASSERT_EQ(t.exit_code, 0) << t.err;
   EXPECT_NE(t.out.find("calibration: " + profile.string()), std::string::npos) << t.out;
+  // Same electrodes as at calibration: today's rest matches the profile's, no warning.
+  const auto baseline = read_lines(events, "baseline");
+  ASSERT_EQ(baseline.size(), 1u);
+  EXPECT_EQ(baseline[0]["contact_worse"], nlohmann::json::array()) << baseline[0].dump();
+  for (const char* m : {"glute", "hamstring", "lumbar"})
+    EXPECT_NEAR(baseline[0]["rest_sd_uv"][m].get<double>(),
+                baseline[0]["profile_rest_sd_uv"][m].get<double>(),
+                0.3 * baseline[0]["profile_rest_sd_uv"][m].get<double>())
+        << m;
   const auto verdicts = read_lines(events, "verdict");
   ASSERT_EQ(verdicts.size(), 1u) << t.out;
   const auto& lumbar = verdicts[0]["lumbar"];
