@@ -22,6 +22,12 @@ int fpt_frame_type_known(uint8_t type) {
   }
 }
 
+#if defined(__AVR__)
+#include <util/crc16.h>
+uint16_t fpt_crc16_update(uint16_t crc, uint8_t byte) {
+  return _crc_xmodem_update(crc, byte); /* avr-libc's hand-written assembly, same CRC */
+}
+#else
 uint16_t fpt_crc16_update(uint16_t crc, uint8_t byte) {
   /* Same result as avr-libc's _crc_xmodem_update started from 0xFFFF. */
   uint8_t i;
@@ -32,6 +38,7 @@ uint16_t fpt_crc16_update(uint16_t crc, uint8_t byte) {
   }
   return crc;
 }
+#endif
 
 uint16_t fpt_crc16(const uint8_t* data, size_t len) {
   uint16_t crc = 0xFFFFu;

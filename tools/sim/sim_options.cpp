@@ -118,7 +118,7 @@ void add_board_options(CLI::App& app, SimOptions& o) {
       ->capture_default_str();
 }
 
-SimBoard make_board(const SimOptions& o) {
+SimOptions resolve_options(const SimOptions& o) {
   SimOptions opt = o;
   opt.signal.artifacts = ArtifactConfig::parse(o.artifacts);
   opt.signal.artifacts.mains_hz = o.signal.artifacts.mains_hz;
@@ -157,6 +157,19 @@ SimBoard make_board(const SimOptions& o) {
     }
     opt.scenario.calibration = std::make_shared<CalibrationActor>(opt.actor);
   }
+  return opt;
+}
+
+std::ofstream open_private(const std::string& path) {
+  const mode_t old = ::umask(077);  // ground truth describes a (simulated) person: private
+  std::ofstream f(path, std::ios::trunc | std::ios::binary);
+  ::umask(old);
+  if (!f) throw IoError(fmt::format("cannot write {}", path));
+  return f;
+}
+
+SimBoard make_board(const SimOptions& o) {
+  const SimOptions opt = resolve_options(o);
   SimBoard out;
   out.board = std::make_unique<VirtualBoard>(opt.board, opt.signal, parse_script(o.script, o.stage),
                                              opt.scenario, opt.faults);

@@ -42,6 +42,13 @@ struct SimBoard {
   std::unique_ptr<VirtualBoard> board;
 };
 
+/// The options turned into the configurations the models take (artifacts parsed, muscles
+/// named, the calibration athlete built). Throws InvalidArgument.
+SimOptions resolve_options(const SimOptions& o);
+
+/// Opens a file for writing, 0600. Throws IoError.
+std::ofstream open_private(const std::string& path);
+
 /// Validates the options, builds the board and opens the truth file (header line written).
 /// Throws InvalidArgument or IoError with one line for the user.
 SimBoard make_board(const SimOptions& o);
