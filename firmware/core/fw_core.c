@@ -252,7 +252,11 @@ static uint8_t drain_samples(uint8_t flush) {
       continue;
     }
     if (!have) break;
-    if (emg_sets == 0) emg_first = s->index;
+    if (emg_sets == 0) {
+      /* The header first: the sample offsets are computed from it. */
+      emg_first = s->index;
+      fpt_emg_put_header(emg_body, emg_first, 0, FW_EMG_CHANNELS, emg_sets_per_frame(), 2);
+    }
     for (c = 0; c < FW_EMG_CHANNELS; ++c)
       fpt_emg_put_sample(emg_body, emg_sets, c, (int32_t)s->code[c]);
     emg_sets++;
@@ -270,7 +274,10 @@ static uint8_t drain_samples(uint8_t flush) {
       continue;
     }
     if (!have) break;
-    if (imu_sets == 0) imu_first = s->index;
+    if (imu_sets == 0) {
+      imu_first = s->index;
+      fpt_imu_put_header(imu_body, imu_first, 0, FW_IMU_AXES, imu_sets_per_frame());
+    }
     for (c = 0; c < FW_IMU_AXES; ++c)
       fpt_imu_put_sample(imu_body, imu_sets, c, (int16_t)s->code[c]);
     imu_sets++;
