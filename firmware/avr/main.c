@@ -133,7 +133,7 @@ static void hardware_init(void) {
   DIDR0 = 0x3F; /* A0..A5 are analog only: no digital input buffers */
   /* The first conversion after enabling the ADC takes 25 clocks instead of 13: pay for it now,
    * so that the first scan at 2 kHz fits its 500 us tick. */
-  ADMUX = _BV(REFS0);
+  ADMUX = _BV(REFS0) | 0x0E; /* the 1.1 V bandgap: no sensor input is sampled */
   ADCSRA = _BV(ADEN) | _BV(ADSC) | _BV(ADPS2) | _BV(ADPS1) | _BV(ADPS0);
   while (ADCSRA & _BV(ADSC)) {
   }

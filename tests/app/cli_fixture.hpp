@@ -63,11 +63,16 @@ class Cli : public ::testing::Test {
   }
 
   /// Starts fpt-sim in the background with a symlink in the test folder; returns that path.
-  std::string start_sim(const std::string& extra) {
+  std::string start_sim(const std::string& extra) { return start_board(kSim, extra); }
+
+  /// Starts a board program (fpt-sim, fpt-fil) in the background, its output in the test
+  /// folder's board.log, with a symlink in the test folder; returns that path.
+  std::string start_board(const std::string& program, const std::string& extra) {
     const std::string link = (dir_ / "board").string();
     sim_pid_ = ::fork();
     if (sim_pid_ == 0) {
-      const std::string cmd = kSim + " --link " + link + " " + extra + " >/dev/null 2>&1";
+      const std::string cmd = program + " --link " + link + " " + extra + " >" +
+                              (dir_ / "board.log").string() + " 2>&1";
       ::execl("/bin/sh", "sh", "-c", ("exec " + cmd).c_str(), nullptr);
       ::_exit(127);
     }

@@ -72,6 +72,10 @@ struct Harness {
   std::uint64_t slept_cycles = 0;
   std::uint64_t bytes_to_host = 0, bytes_to_board = 0;
   std::uint64_t emg_sets = 0, imu_sets = 0;
+  // Cycle and idle counts when the first sample set was converted, so the load of streaming
+  // is not diluted by the idle time before a host connected.
+  std::uint64_t stream_cycle0 = 0, stream_slept0 = 0, last_set_cycle = 0, last_set_slept = 0;
+  std::uint64_t stream_bytes0 = 0, last_set_bytes = 0;
   std::array<std::uint16_t, 3> accel_codes{};
   std::ofstream emg_codes, imu_codes, truth;
 };
@@ -108,6 +112,14 @@ void on_adc_trigger(avr_irq_t* /*irq*/, std::uint32_t value, void* param) {
   if (e.mux.kind != ADC_MUX_SINGLE || e.mux.src > 5) return;
   const unsigned ch = e.mux.src;
   if (ch == 0) {
+    if (h->emg_sets == 0) {
+      h->stream_cycle0 = h->avr->cycle;
+      h->stream_slept0 = h->slept_cycles;
+      h->stream_bytes0 = h->bytes_to_host;
+    }
+    h->last_set_cycle = h->avr->cycle;
+    h->last_set_slept = h->slept_cycles;
+    h->last_set_bytes = h->bytes_to_host;
     const auto uv = h->model->next_emg();
     const double uv_per_code = kAdcRefMv * 1000.0 / kAdcCodes / kEmgGain;
     std::array<std::uint16_t, 3> codes{};
@@ -266,6 +278,22 @@ int main(int argc, char** argv) {
     const double load =
         1.0 - static_cast<double>(h.slept_cycles) / static_cast<double>(h.avr->cycle);
     const double usage = static_cast<double>(h.bytes_to_host) * 10.0 / (baud * sim_s);
+    const double stream_cycles = static_cast<double>(h.last_set_cycle - h.stream_cycle0);
+    const double stream_s = stream_cycles / f;
+    const double stream_load =
+        stream_cycles > 0
+            ? 1.0 - static_cast<double>(h.last_set_slept - h.stream_slept0) / stream_cycles
+            : 0.0;
+    if (stream_s > 0)
+      std::cout << fmt::format(
+                       "fpt-fil: streaming {:.1f} s: CPU load {:.1f} %, UART {:.0f} bytes/s = "
+                       "{:.1f} % of {} baud",
+                       stream_s, 100.0 * stream_load,
+                       static_cast<double>(h.last_set_bytes - h.stream_bytes0) / stream_s,
+                       100.0 * static_cast<double>(h.last_set_bytes - h.stream_bytes0) * 10.0 /
+                           (baud * stream_s),
+                       baud)
+                << std::endl;
     std::cout << fmt::format(
                      "fpt-fil: {:.1f} s simulated; CPU load {:.1f} % (idle {} of {} cycles); "
                      "UART to host {} bytes = {:.1f} % of {} baud; {} EMG and {} IMU sets "
