@@ -59,6 +59,7 @@ void fpt_decoder_reset(fpt_decoder* d) {
   d->len = 0;
   d->discarding = 0;
   d->have_seq = 0;
+  d->synced = 0;
 }
 
 /* Decodes COBS in place; returns the decoded length or -1 when the encoding is invalid. */
@@ -134,6 +135,12 @@ fpt_dec_result fpt_decoder_push(fpt_decoder* d, uint8_t byte, fpt_frame* out) {
   if (byte != 0) {
     if (d->discarding) return FPT_DEC_NONE;
     if (d->len >= d->cap) {
+      if (!d->synced) { /* the tail of a frame sent before we listened: not an error */
+        d->stats.presync_discards++;
+        d->discarding = 1;
+        d->len = 0;
+        return FPT_DEC_NONE;
+      }
       d->stats.oversize++;
       d->stats.resyncs++;
       d->discarding = 1;
@@ -146,12 +153,26 @@ fpt_dec_result fpt_decoder_push(fpt_decoder* d, uint8_t byte, fpt_frame* out) {
   /* Delimiter: a frame (or the tail of a discarded one) ends here. */
   if (d->discarding) {
     d->discarding = 0;
+    d->synced = 1;
     return FPT_DEC_NONE;
   }
-  if (d->len == 0) return FPT_DEC_NONE; /* idle delimiters are allowed */
+  if (d->len == 0) { /* idle delimiters are allowed, and mark a frame boundary */
+    d->synced = 1;
+    return FPT_DEC_NONE;
+  }
   {
+    const fpt_wire_stats before = d->stats;
     fpt_dec_result r = finish_frame(d, out);
     d->len = 0;
+    if (r == FPT_DEC_ERROR && !d->synced) {
+      /* The first bytes after opening a port are usually the tail of a frame whose start
+       * was sent before anyone listened: dropped and counted apart, not as a CRC error. */
+      d->stats = before;
+      d->stats.presync_discards++;
+      d->synced = 1;
+      return FPT_DEC_NONE;
+    }
+    d->synced = 1;
     if (r == FPT_DEC_ERROR) d->stats.resyncs++;
     return r;
   }

@@ -72,6 +72,8 @@ typedef struct {
   uint32_t seq_gaps;            /* gap events in the sequence number */
   uint32_t frames_lost;         /* sum of missing sequence numbers over all gaps */
   uint32_t seq_resets;          /* sequence went backwards (peer restarted) */
+  uint32_t presync_discards;    /* partial frames dropped before the first delimiter after a
+                                  reset: sent before this side listened, not errors */
   uint8_t last_foreign_version; /* version byte of the last foreign-version frame */
 } fpt_wire_stats;
 
@@ -89,12 +91,15 @@ typedef struct {
   uint16_t len;
   uint8_t discarding; /* overflowed: drop bytes until the next delimiter */
   uint8_t have_seq;
+  uint8_t synced; /* a delimiter has been seen since the last reset */
   uint32_t next_seq;
   fpt_wire_stats stats;
 } fpt_decoder;
 
 void fpt_decoder_init(fpt_decoder* d, uint8_t* buf, uint16_t cap);
-/* Forget partial input and the expected sequence number (e.g. after reopening a port). */
+/* Forget partial input and the expected sequence number (e.g. after reopening a port). Until
+ * the next delimiter, a frame that fails to decode is the tail of one sent before this side
+ * listened: it is counted in presync_discards, not as an error. */
 void fpt_decoder_reset(fpt_decoder* d);
 fpt_dec_result fpt_decoder_push(fpt_decoder* d, uint8_t byte, fpt_frame* out);
 

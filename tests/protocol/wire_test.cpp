@@ -29,7 +29,12 @@ struct Decoded {
 /// Feeds bytes to a decoder and collects every frame it returns.
 class Collector {
  public:
-  Collector() { fpt_decoder_init(&dec_, buf_.data(), static_cast<std::uint16_t>(buf_.size())); }
+  /// In the middle of a stream: a delimiter has been seen, so a bad frame is an error (the
+  /// partial frame before the first delimiter is tested on its own below).
+  explicit Collector(bool synced = true) {
+    fpt_decoder_init(&dec_, buf_.data(), static_cast<std::uint16_t>(buf_.size()));
+    if (synced) feed({0});
+  }
   void feed(const std::vector<std::uint8_t>& bytes) {
     for (std::uint8_t b : bytes) {
       fpt_frame f{};
@@ -157,6 +162,33 @@ TEST(Wire, TruncatedFrames_RejectedThenResync) {
   }
 }
 
+TEST(Wire, TailOfAFrameSentBeforeListening_IsNotAnError) {
+  // A port opened while the board streams: the first bytes are the end of a frame.
+  const auto first = encode(FPT_FRAME_EMG, 7, emg_body());
+  const auto next = encode(FPT_FRAME_EMG, 8, emg_body());
+  for (std::size_t cut = 1; cut + 1 < first.size(); cut += 7) {
+    Collector c(false);
+    c.feed(
+        std::vector<std::uint8_t>(first.begin() + static_cast<std::ptrdiff_t>(cut), first.end()));
+    c.feed(next);
+    ASSERT_EQ(c.frames.size(), 1u) << cut;
+    EXPECT_EQ(c.frames[0].seq, 8u);
+    EXPECT_EQ(c.stats().presync_discards, 1u);
+    EXPECT_EQ(c.stats().crc_errors + c.stats().cobs_errors + c.stats().short_frames, 0u);
+    EXPECT_EQ(c.stats().resyncs, 0u);
+    // From then on, damage is an error again.
+    auto bad = next;
+    bad[3] ^= 0x40;
+    c.feed(bad);
+    EXPECT_EQ(c.stats().crc_errors + c.stats().cobs_errors + c.stats().short_frames, 1u);
+  }
+  // A whole first frame is never discarded.
+  Collector whole(false);
+  whole.feed(first);
+  EXPECT_EQ(whole.frames.size(), 1u);
+  EXPECT_EQ(whole.stats().presync_discards, 0u);
+}
+
 TEST(Wire, OversizeFrame_CountedThenResync) {
   std::vector<std::uint8_t> junk(FPT_MAX_ENCODED * 3, 0x7F);
   junk.push_back(0);
@@ -174,6 +206,7 @@ TEST(Wire, SmallDecoderBuffer_OversizeInsteadOfOverflow) {
   fpt_decoder_init(&d, small.data(), small.size());
   const auto frame = encode(FPT_FRAME_EMG, 0, emg_body());  // longer than 32
   fpt_frame f{};
+  fpt_decoder_push(&d, 0, &f);  // in step with the frames
   int frames = 0;
   for (auto b : frame) frames += fpt_decoder_push(&d, b, &f) == FPT_DEC_FRAME;
   EXPECT_EQ(frames, 0);
