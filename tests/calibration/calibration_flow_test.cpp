@@ -4,6 +4,7 @@
 #include <gtest/gtest.h>
 
 #include <cmath>
+#include <cstdio>
 #include <random>
 #include <string>
 #include <tuple>
@@ -92,6 +93,11 @@ TEST(CalibrationFlow, GoodElectrodesGiveMvcRestAndTheFullTimetable) {
     EXPECT_EQ(r.outcome.rest[m].grade, Grade::kPass);
   }
   for (const auto& t : r.outcome.trials) EXPECT_FALSE(t.weak) << t.muscle << " " << t.trial;
+  std::printf("MVC / model MVC: %.3f %.3f %.3f; rest SD / model noise: %.3f %.3f %.3f\n",
+              r.outcome.mvc_uv[0] / sig.mvc_rms_uv[0], r.outcome.mvc_uv[1] / sig.mvc_rms_uv[1],
+              r.outcome.mvc_uv[2] / sig.mvc_rms_uv[2], r.outcome.rest_sd_uv[0] / r.noise_rms_uv[0],
+              r.outcome.rest_sd_uv[1] / r.noise_rms_uv[1],
+              r.outcome.rest_sd_uv[2] / r.noise_rms_uv[2]);
   ASSERT_TRUE(r.outcome.imu.has_value());
   EXPECT_NEAR(r.outcome.imu->lift_range_deg, 30.0, 1.0);
 
@@ -185,6 +191,7 @@ TEST(CalibrationFlow, ImuRotationWithin2DegreesForArbitraryStraps) {
     worst = std::max(worst, std::abs(error.angle()) / d);
     EXPECT_NEAR(r.outcome.imu->lift_range_deg, actor.lift_deg, 1.0);
   }
+  std::printf("IMU rotation from the flow, 6 random straps: worst error %.2f degrees\n", worst);
   EXPECT_LT(worst, 2.0);
 }
 
