@@ -292,7 +292,7 @@ static void start_streaming(void) {
   if (streaming) return;
   imu_phase = 0;
   imu_set_lost = 0;
-  imu_divider = imu_rate > 0u ? (uint8_t)(emg_rate / imu_rate) : 0u;
+  imu_divider = (uint8_t)(imu_rate > 0u ? emg_rate / imu_rate : 0u);
   streaming = 1;
   plat_sampling(emg_rate);
 }
