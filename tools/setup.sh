@@ -16,6 +16,7 @@ packages=(
   libasound2-dev                           # ALSA: cue sounds on the sound card
   libsndfile1-dev                          # WAV cue track when there is no sound card
   python3-jsonschema                       # tests: event stream against its JSON Schema
+  python3-mne biosig-tools                 # tests: recordings read back by two independent readers
   gcc-avr binutils-avr avr-libc            # the AVR firmware (ATmega328P)
   libsimavr-dev libelf-dev                 # firmware in the loop: the AVR simulator
   libgtest-dev libgmock-dev libbenchmark-dev   # tests and benchmarks
