@@ -8,6 +8,7 @@
 #include "calibrate_command.hpp"
 #include "commands.hpp"
 #include "data_dir.hpp"
+#include "edf_writer.hpp"
 #include "demo_command.hpp"
 #include "error.hpp"
 #include "logging.hpp"
@@ -77,6 +78,11 @@ int main(int argc, char** argv) {
       "guided calibration: sensor check, rest baseline, MVC, thigh sensor; writes the profile");
   fpt::app::add_calibrate_options(*calibrate_cmd, calibrate);
 
+  std::vector<std::string> recover_files;
+  auto* recover_cmd = app.add_subcommand(
+      "recover", "repair the header of a recording that was not closed (killed, power lost)");
+  recover_cmd->add_option("FILE", recover_files, "EDF+/BDF+ recordings")->required();
+
   CLI11_PARSE(app, argc, argv);
 
   try {
@@ -93,6 +99,13 @@ int main(int argc, char** argv) {
     if (demo_cmd->parsed()) return fpt::app::run_demo(demo, std::cout);
     if (analyze_cmd->parsed()) return fpt::app::run_analyze(analyze, std::cout);
     if (calibrate_cmd->parsed()) return fpt::app::run_calibrate(calibrate, std::cout);
+    if (recover_cmd->parsed()) {
+      for (const auto& f : recover_files) {
+        const auto records = fpt::storage::recover_edf(f);
+        std::cout << f << ": " << records << " complete records; header repaired\n";
+      }
+      return 0;
+    }
   } catch (const fpt::Error& e) {
     std::cerr << "fpt: " << e.what() << '\n';
     return 1;

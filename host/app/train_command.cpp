@@ -11,8 +11,11 @@
 #include <ostream>
 #include <thread>
 
+#include <cmath>
+
 #include <fmt/format.h>
 #include <spdlog/spdlog.h>
+#include <nlohmann/json.hpp>
 
 #include "audio_cues.hpp"
 #include "board_link.hpp"
@@ -20,7 +23,10 @@
 #include "event_stream.hpp"
 #include "profile.hpp"
 #include "realtime.hpp"
+#include "recording_annotations.hpp"
 #include "session_coach.hpp"
+#include "session_files.hpp"
+#include "session_recorder.hpp"
 #include "stop_signal.hpp"
 #include "terminal_view.hpp"
 #include "training_pipeline.hpp"
@@ -30,6 +36,60 @@ namespace {
 
 using Clock = std::chrono::steady_clock;
 constexpr int kAudioRateHz = 22050;  // espeak-ng's rate: tones and words share one stream
+
+/// Keeps the coach's summary for the sidecar.
+class SummaryCapture final : public session::CoachedSink {
+ public:
+  void on_summary(const session::SessionSummary& s) override { summary = s; }
+  std::optional<session::SessionSummary> summary;
+};
+
+nlohmann::json percentiles_json(const session::Percentiles& p) {
+  if (p.n == 0) return nullptr;
+  return {{"n", p.n}, {"p50", p.p50}, {"p95", p.p95}, {"p99", p.p99}, {"max", p.max}};
+}
+
+nlohmann::json summary_json(const session::SessionSummary& s) {
+  const auto opt = [](const std::optional<double>& v) -> nlohmann::json {
+    return v ? nlohmann::json(*v) : nlohmann::json(nullptr);
+  };
+  return {{"stage", s.stage},
+          {"reps", s.reps},
+          {"good", s.good},
+          {"best_streak", s.best_streak},
+          {"duration_s", s.duration_s},
+          {"restarts_by_fault", s.faults},
+          {"processing_ms", percentiles_json(s.processing_ms)},
+          {"decision_delay_ms", percentiles_json(s.decision_delay_ms)},
+          {"verdicts_changed", s.verdicts_changed},
+          {"lumbar_first", opt(s.lumbar_first)},
+          {"lumbar_last", opt(s.lumbar_last)},
+          {"lumbar_change_pct", opt(s.lumbar_change_pct)},
+          {"lumbar_pct_mvc_last", opt(s.lumbar_pct_mvc_last)},
+          {"orders", s.orders},
+          {"frames_lost", s.frames_lost},
+          {"emg_samples_lost", s.emg_samples_lost}};
+}
+
+nlohmann::json board_json(const protocol::DeviceInfo& d) {
+  nlohmann::json channels = nlohmann::json::array();
+  for (const auto& c : d.channels)
+    channels.push_back({{"role", std::string(protocol::to_string(c.role))},
+                        {"side", std::string(protocol::to_string(c.side))},
+                        {"adc_bits", c.adc_bits},
+                        {"scale_uv", c.scale_uv},
+                        {"zero_code", c.zero_code}});
+  return {{"serial", d.serial},
+          {"model", d.board_model},
+          {"firmware", fmt::format("{}.{}.{}", d.fw_major, d.fw_minor, d.fw_patch)},
+          {"protocol", d.protocol_version},
+          {"emg_rate_hz", d.emg_rate_hz},
+          {"imu_rate_hz", d.imu_rate_hz},
+          {"imu_axes", d.imu_axes},
+          {"accel_scale_g", d.accel_scale_g},
+          {"accel_zero_code", d.accel_zero_code},
+          {"channels", channels}};
+}
 
 /// Chooses where the cue sounds go; nullptr when nowhere (said on the terminal).
 std::unique_ptr<cue::AudioCues> open_audio(const TrainOptions& o, std::ostream& out) {
@@ -125,6 +185,8 @@ void add_session_options(CLI::App& cmd, TrainOptions& o) {
   cmd.add_option("--stage", o.stage, "1 squeeze, 2 begin the lift, 3 full lift")
       ->check(CLI::Range(1, 3))
       ->capture_default_str();
+  cmd.add_flag("!--no-record", o.record,
+               "do not record (by default every session is recorded in DATA/sessions/ID)");
   cmd.add_option("--mode", o.mode, "train (cue restarts) or assess (no cues)")
       ->check(CLI::IsMember({"train", "assess"}))
       ->capture_default_str();
@@ -210,6 +272,49 @@ int run_train(const TrainOptions& o, std::ostream& out) {
     events->session_start(o.athlete, o.stage, o.mode, o.tolerance_ms, device.summary(), o.detector);
     coach.add_output(events.get());
   }
+  // The recording: everything the board sends and every event, in the data folder.
+  std::optional<SessionFiles> files;
+  std::unique_ptr<storage::SessionRecorder> recorder;
+  std::unique_ptr<cue::RecordingAnnotations> annotations;
+  nlohmann::json sidecar;
+  if (o.record) {
+    files = new_session(o.data_dir, o.athlete);
+    storage::RecorderConfig rc;
+    rc.path =
+        (std::filesystem::path(files->dir) / ("recording" + storage::recording_extension(device)))
+            .string();
+    rc.patient = "X X X " + o.athlete;
+    rc.recording_id = "X fpt_" FPT_VERSION " " + device.serial;
+    recorder = std::make_unique<storage::SessionRecorder>(device, rc);
+    annotations = std::make_unique<cue::RecordingAnnotations>(*recorder);
+    coach.add_output(annotations.get());
+    annotations->stage(0.0, o.stage, o.mode.c_str());
+    sidecar = {{"format", "fpt-session"},
+               {"version", 1},
+               {"id", files->id},
+               {"athlete", o.athlete},
+               {"mode", o.mode},
+               {"stage", o.stage},
+               {"started_utc", utc_timestamp()},
+               {"recording", std::filesystem::path(rc.path).filename().string()},
+               {"settings",
+                {{"tolerance_ms", o.tolerance_ms},
+                 {"detector", o.detector},
+                 {"mains_hz", o.mains_hz},
+                 {"advance_after", o.advance_after},
+                 {"sound", o.sound},
+                 {"speech", o.speech}}},
+               {"profile", profile ? nlohmann::json{{"athlete", profile->athlete},
+                                                    {"created_utc", profile->created_utc},
+                                                    {"board_serial", profile->board_serial}}
+                                   : nlohmann::json(nullptr)},
+               {"board", board_json(device)},
+               {"fpt_version", FPT_VERSION},
+               {"summary", nullptr}};
+    write_sidecar(*files, sidecar);
+  }
+  SummaryCapture summary;
+  coach.add_output(&summary);
   out << fmt::format("{}: {}\n{} session, stage {}, athlete {}{}: lie still for a few seconds\n",
                      o.port, device.summary(), o.mode, o.stage, o.athlete,
                      audio ? "; cues on the " + audio->describe() : "")
@@ -234,6 +339,7 @@ int run_train(const TrainOptions& o, std::ostream& out) {
   const auto handle = [&](const io::StreamItem& it) {
     if (it.kind == io::ItemKind::kLinkDown || it.kind == io::ItemKind::kLinkUp)
       link_up = it.kind == io::ItemKind::kLinkUp;
+    if (recorder) recorder->push(it);
     pipeline.process(it, coach);
   };
   while (!stop_requested()) {
@@ -260,6 +366,27 @@ int run_train(const TrainOptions& o, std::ostream& out) {
     spdlog::warn("{} cue sounds dropped: the audio thread fell behind", audio->dropped());
   if (events && events->write_errors() > 0)
     spdlog::error("{} events could not be written to {}", events->write_errors(), o.events);
+  if (recorder) {
+    recorder->finish();
+    const auto st = recorder->status();
+    sidecar["ended_utc"] = utc_timestamp();
+    if (summary.summary) sidecar["summary"] = summary_json(*summary.summary);
+    sidecar["recording_status"] = {{"seconds", st.records},
+                                   {"failed", st.failed},
+                                   {"error", st.error},
+                                   {"lost_seconds", st.lost_records},
+                                   {"dropped_sets", st.dropped_sets},
+                                   {"dropped_annotations", st.dropped_annotations}};
+    try {
+      write_sidecar(*files, sidecar);
+    } catch (const Error& e) {
+      out << "warning: " << e.what() << "\n";
+    }
+    if (st.failed)
+      out << fmt::format("recording stopped early: {} ({} s not recorded; the session went on)\n",
+                         st.error, st.lost_records);
+    out << fmt::format("session {} recorded: {} ({} s)\n", files->id, recorder->path(), st.records);
+  }
   return 0;
 }
 

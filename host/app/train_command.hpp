@@ -30,6 +30,7 @@ struct TrainOptions {
   bool wav_fallback = false;  // demo: no sound card -> a WAV in the data folder
   std::string profile;        // calibration profile; default: the athlete's, if any
   std::string data_dir;       // set by main
+  bool record = true;         // record into DATA/sessions/ID
 };
 
 /// Options shared by `fpt train` and `fpt demo`.

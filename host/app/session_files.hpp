@@ -1,0 +1,27 @@
+// Where a session's files live: DATA/sessions/ID/ (0700) with the recording (0600) and the
+// JSON sidecar describing it. The id ("20261125-203015-ana", UTC) is what replay, report and
+// annotate take.
+#pragma once
+
+#include <string>
+
+#include <nlohmann/json.hpp>
+
+namespace fpt::app {
+
+struct SessionFiles {
+  std::string id;
+  std::string dir;
+  std::string sidecar;  // DIR/session.json
+};
+
+/// Creates the session's folder. Throws IoError, InvalidArgument (athlete not a file name).
+SessionFiles new_session(const std::string& data_dir, const std::string& athlete);
+
+/// Writes the sidecar atomically (temporary file, then rename), 0600. Throws IoError.
+void write_sidecar(const SessionFiles& files, const nlohmann::json& sidecar);
+
+/// "2026-11-25T20:30:15Z"
+std::string utc_timestamp();
+
+}  // namespace fpt::app
