@@ -9,6 +9,7 @@
 #include "commands.hpp"
 #include "data_dir.hpp"
 #include "edf_writer.hpp"
+#include "replay_command.hpp"
 #include "demo_command.hpp"
 #include "error.hpp"
 #include "logging.hpp"
@@ -78,6 +79,11 @@ int main(int argc, char** argv) {
       "guided calibration: sensor check, rest baseline, MVC, thigh sensor; writes the profile");
   fpt::app::add_calibrate_options(*calibrate_cmd, calibrate);
 
+  fpt::app::ReplayOptions replay;
+  auto* replay_cmd = app.add_subcommand(
+      "replay", "a recorded session through the same pipeline (what if: --tolerance-ms, --stage)");
+  fpt::app::add_replay_options(*replay_cmd, replay);
+
   std::vector<std::string> recover_files;
   auto* recover_cmd = app.add_subcommand(
       "recover", "repair the header of a recording that was not closed (killed, power lost)");
@@ -99,6 +105,8 @@ int main(int argc, char** argv) {
     if (demo_cmd->parsed()) return fpt::app::run_demo(demo, std::cout);
     if (analyze_cmd->parsed()) return fpt::app::run_analyze(analyze, std::cout);
     if (calibrate_cmd->parsed()) return fpt::app::run_calibrate(calibrate, std::cout);
+    replay.data_dir = data_dir.string();
+    if (replay_cmd->parsed()) return fpt::app::run_replay(replay, std::cout);
     if (recover_cmd->parsed()) {
       for (const auto& f : recover_files) {
         const auto records = fpt::storage::recover_edf(f);

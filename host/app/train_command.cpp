@@ -88,7 +88,23 @@ nlohmann::json board_json(const protocol::DeviceInfo& d) {
           {"imu_axes", d.imu_axes},
           {"accel_scale_g", d.accel_scale_g},
           {"accel_zero_code", d.accel_zero_code},
+          {"gyro_scale_dps", d.gyro_scale_dps},
           {"channels", channels}};
+}
+
+nlohmann::json calibration_json(const calibration::AthleteProfile& p) {
+  nlohmann::json mvc = nlohmann::json::array(), rest = nlohmann::json::array();
+  for (const auto& m : p.muscles) {
+    mvc.push_back(m.mvc_uv);
+    rest.push_back(m.rest_sd_uv);
+  }
+  nlohmann::json rot = nullptr;
+  if (p.imu) {
+    rot = nlohmann::json::array();
+    for (int r = 0; r < 3; ++r)
+      rot.push_back({p.imu->rotation(r, 0), p.imu->rotation(r, 1), p.imu->rotation(r, 2)});
+  }
+  return {{"mvc_uv", mvc}, {"rest_sd_uv", rest}, {"imu_rotation", rot}};
 }
 
 /// Chooses where the cue sounds go; nullptr when nowhere (said on the terminal).
@@ -309,6 +325,8 @@ int run_train(const TrainOptions& o, std::ostream& out) {
                                                     {"board_serial", profile->board_serial}}
                                    : nlohmann::json(nullptr)},
                {"board", board_json(device)},
+               // What the pipeline used from the profile, so a replay judges the same way.
+               {"calibration", profile ? calibration_json(*profile) : nlohmann::json(nullptr)},
                {"fpt_version", FPT_VERSION},
                {"summary", nullptr}};
     write_sidecar(*files, sidecar);
@@ -335,11 +353,13 @@ int run_train(const TrainOptions& o, std::ostream& out) {
   const Clock::time_point t0 = Clock::now();
   Clock::time_point next_draw = t0;
   bool link_up = true;
+  std::optional<std::uint64_t> first_emg;  // the recording's time 0 is this sample's second
   io::StreamItem item;
   const auto handle = [&](const io::StreamItem& it) {
     if (it.kind == io::ItemKind::kLinkDown || it.kind == io::ItemKind::kLinkUp)
       link_up = it.kind == io::ItemKind::kLinkUp;
     if (recorder) recorder->push(it);
+    if (it.kind == io::ItemKind::kEmg && !first_emg) first_emg = it.index;
     pipeline.process(it, coach);
   };
   while (!stop_requested()) {
@@ -371,12 +391,14 @@ int run_train(const TrainOptions& o, std::ostream& out) {
     const auto st = recorder->status();
     sidecar["ended_utc"] = utc_timestamp();
     if (summary.summary) sidecar["summary"] = summary_json(*summary.summary);
-    sidecar["recording_status"] = {{"seconds", st.records},
-                                   {"failed", st.failed},
-                                   {"error", st.error},
-                                   {"lost_seconds", st.lost_records},
-                                   {"dropped_sets", st.dropped_sets},
-                                   {"dropped_annotations", st.dropped_annotations}};
+    sidecar["recording_status"] = {
+        {"seconds", st.records},
+        {"origin_s", first_emg ? *first_emg / static_cast<std::uint64_t>(device.emg_rate_hz) : 0},
+        {"failed", st.failed},
+        {"error", st.error},
+        {"lost_seconds", st.lost_records},
+        {"dropped_sets", st.dropped_sets},
+        {"dropped_annotations", st.dropped_annotations}};
     try {
       write_sidecar(*files, sidecar);
     } catch (const Error& e) {

@@ -169,4 +169,57 @@ TEST_F(Recording, AFullDiskStopsTheRecordingNotTheSession) {
   EXPECT_EQ(read_lines(events, "verdict").size(), 2u);
 }
 
+/// The events that a replay must reproduce: everything but the run's own header, summary
+/// (it holds host latencies) and the host-measured processing time.
+std::vector<json> judged_events(const fs::path& p) {
+  std::vector<json> out;
+  std::ifstream f(p);
+  for (std::string line; std::getline(f, line);) {
+    auto j = json::parse(line);
+    if (j["type"] == "session" || j["type"] == "summary") continue;
+    j.erase("processing_ms");
+    out.push_back(j);
+  }
+  return out;
+}
+
+TEST_F(Recording, ReplayReproducesTheLiveSessionExactly_AndAnswersWhatIf) {
+  const std::string port = start_sim(
+      "--script correct,hamstring_first,lumbar_before_hamstring,lumbar_first "
+      "--rest-s 5 --artifacts mains,ecg,motion");
+  const fs::path live = dir_ / "live.jsonl";
+  const Result r = run(kFpt + " train --port " + port + " --athlete bo --duration 26 --sound off" +
+                       " --events " + live.string());
+  ASSERT_EQ(r.exit_code, 0) << r.out << r.err;
+  const fs::path edf = recorded_path(r.out);
+  const std::string id = edf.parent_path().filename().string();
+
+  const fs::path again = dir_ / "replay.jsonl";
+  const Result rep = run(kFpt + " replay " + id + " --events " + again.string());
+  ASSERT_EQ(rep.exit_code, 0) << rep.out << rep.err;
+  const auto a = judged_events(live), b = judged_events(again);
+  ASSERT_GT(a.size(), 30u);
+  ASSERT_EQ(a.size(), b.size());
+  for (std::size_t i = 0; i < a.size(); ++i) ASSERT_EQ(a[i], b[i]) << "event " << i;
+  EXPECT_EQ(read_lines(again, "verdict").size(), 4u);
+
+  // What if the physio allowed 150 ms: the hamstring-first rep (about 80 ms early) is good.
+  const fs::path whatif = dir_ / "whatif.jsonl";
+  const Result w = run(kFpt + " replay " + edf.parent_path().string() +
+                       " --tolerance-ms 150 --events " + whatif.string());
+  ASSERT_EQ(w.exit_code, 0) << w.err;
+  const auto live_v = read_lines(live, "verdict"), what_v = read_lines(whatif, "verdict");
+  ASSERT_EQ(what_v.size(), live_v.size());
+  EXPECT_EQ(live_v[1]["verdict"], "restart");
+  EXPECT_EQ(what_v[1]["verdict"], "good") << what_v[1].dump();
+  EXPECT_EQ(what_v[0]["verdict"], "good");
+  // The same onsets: only the judgement changed.
+  for (std::size_t i = 0; i < live_v.size(); ++i)
+    EXPECT_EQ(what_v[i]["onsets"], live_v[i]["onsets"]);
+
+  const Result missing = run(kFpt + " replay no-such-session");
+  EXPECT_EQ(missing.exit_code, 1);
+  EXPECT_NE(missing.err.find("no session 'no-such-session'"), std::string::npos) << missing.err;
+}
+
 }  // namespace
