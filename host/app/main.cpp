@@ -8,11 +8,11 @@
 #include "calibrate_command.hpp"
 #include "commands.hpp"
 #include "data_dir.hpp"
-#include "edf_writer.hpp"
-#include "replay_command.hpp"
 #include "demo_command.hpp"
+#include "edf_writer.hpp"
 #include "error.hpp"
 #include "logging.hpp"
+#include "replay_command.hpp"
 #include "stop_signal.hpp"
 #include "train_command.hpp"
 
