@@ -8,16 +8,9 @@
 namespace fpt::cue {
 namespace {
 
+/// The muscle's name (session::to_string returns literals, so the view is NUL-terminated).
 const char* name(session::Muscle m) {
-  switch (m) {
-    case session::Muscle::kGlute:
-      return "glute";
-    case session::Muscle::kHamstring:
-      return "hamstring";
-    case session::Muscle::kLumbar:
-      return "lumbar";
-  }
-  return "?";
+  return session::to_string(m).data();
 }
 
 }  // namespace
