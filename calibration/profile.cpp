@@ -17,6 +17,7 @@
 #include <nlohmann/json.hpp>
 
 #include "error.hpp"
+#include "private_file.hpp"
 
 namespace fpt::calibration {
 namespace {
@@ -188,18 +189,8 @@ void save_profile(const std::string& path, const AthleteProfile& p) {
     std::filesystem::create_directories(file.parent_path(), ec);
     ::chmod(file.parent_path().c_str(), 0700);
   }
-  // Write a temporary file and rename it: a crash never leaves half a profile.
-  const std::string tmp = path + ".tmp";
-  const int fd = ::open(tmp.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
-  if (fd < 0) throw IoError(fmt::format("cannot write profile {}: {}", path, std::strerror(errno)));
-  const std::string text = j.dump(2) + "\n";
-  const bool ok = ::write(fd, text.data(), text.size()) == static_cast<ssize_t>(text.size()) &&
-                  ::fsync(fd) == 0;
-  ::close(fd);
-  if (!ok || std::rename(tmp.c_str(), path.c_str()) != 0) {
-    ::unlink(tmp.c_str());
-    throw IoError(fmt::format("cannot write profile {}: {}", path, std::strerror(errno)));
-  }
+  // A crash never leaves half a profile.
+  replace_private_file(path, j.dump(2) + "\n");
 }
 
 std::string profile_path(const std::string& data_dir, const std::string& athlete) {

@@ -17,6 +17,7 @@ packages=(
   libsndfile1-dev                          # WAV cue track when there is no sound card
   python3-jsonschema                       # tests: event stream against its JSON Schema
   python3-mne biosig-tools                 # tests: recordings read back by two independent readers
+  chromium python3-pil                     # tests: the HTML report rendered headless to PNG
   gcc-avr binutils-avr avr-libc            # the AVR firmware (ATmega328P)
   libsimavr-dev libelf-dev                 # firmware in the loop: the AVR simulator
   libgtest-dev libgmock-dev libbenchmark-dev   # tests and benchmarks

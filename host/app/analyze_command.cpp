@@ -4,6 +4,7 @@
 
 #include <chrono>
 #include <filesystem>
+#include <fstream>
 #include <memory>
 #include <ostream>
 
@@ -11,6 +12,7 @@
 #include <spdlog/spdlog.h>
 
 #include "audio_cues.hpp"
+#include "edf_recording.hpp"
 #include "error.hpp"
 #include "event_stream.hpp"
 #include "session_coach.hpp"
@@ -35,10 +37,41 @@ void make_private_dir(const std::string& dir) {
   ::chmod(dir.c_str(), 0700);  // results describe a person: private
 }
 
+/// A CSV or an EDF/BDF recording behind one interface: the pipeline cannot tell them apart.
+class Recording {
+ public:
+  Recording(const std::string& path, const storage::CsvOptions& csv) {
+    if (is_edf(path))
+      edf_.emplace(path, csv);
+    else
+      csv_.emplace(path, csv);
+  }
+  const protocol::DeviceInfo& device() const { return edf_ ? edf_->device() : csv_->device(); }
+  bool next(io::StreamItem& item) { return edf_ ? edf_->next(item) : csv_->next(item); }
+  std::uint64_t rows() const { return edf_ ? edf_->rows() : csv_->rows(); }
+  std::uint64_t gaps() const { return edf_ ? edf_->gaps() : csv_->gaps(); }
+  double fs_hz() const { return edf_ ? edf_->fs_hz() : csv_->fs_hz(); }
+  std::string describe() const { return edf_ ? edf_->describe() : ""; }
+
+ private:
+  /// By content, not name: EDF starts with "0       ", BDF with 0xFF "BIOSEMI".
+  static bool is_edf(const std::string& path) {
+    std::ifstream f(path, std::ios::binary);
+    std::string head(8, '\0');
+    if (!f.read(head.data(), 8)) return false;
+    return head == "0       " ||
+           (static_cast<unsigned char>(head[0]) == 0xFF && head.compare(1, 7, "BIOSEMI") == 0);
+  }
+  std::optional<storage::CsvRecording> csv_;
+  std::optional<storage::EdfRecording> edf_;
+};
+
 }  // namespace
 
 void add_analyze_options(CLI::App& cmd, AnalyzeOptions& o) {
-  cmd.add_option("input", o.input, "recording: CSV with glute, hamstring, lumbar columns")
+  cmd.add_option("input", o.input,
+                 "recording: CSV with glute, hamstring, lumbar columns, or EDF/EDF+/BDF/BDF+ "
+                 "with signals labelled so (--glute etc. name them)")
       ->required();
   cmd.add_option("--out,-o", o.out_dir, "folder for onsets.csv, reps.csv, events.jsonl")
       ->required();
@@ -75,8 +108,9 @@ void add_analyze_options(CLI::App& cmd, AnalyzeOptions& o) {
 int run_analyze(const AnalyzeOptions& o, std::ostream& out) {
   storage::CsvOptions csv = o.csv;
   if (o.fs_hz > 0) csv.fs_hz = o.fs_hz;
-  storage::CsvRecording rec(o.input, csv);
+  Recording rec(o.input, csv);
   make_private_dir(o.out_dir);
+  if (!rec.describe().empty()) out << o.input << ": " << rec.describe() << "\n";
 
   session::PipelineConfig pc;
   pc.rep.stage = o.stage;

@@ -3,18 +3,24 @@
 #include <array>
 #include <chrono>
 #include <ctime>
+#include <filesystem>
 #include <memory>
+#include <optional>
 #include <ostream>
 #include <vector>
 
 #include <fmt/format.h>
 #include <spdlog/spdlog.h>
+#include <nlohmann/json.hpp>
 
 #include "announcer.hpp"
 #include "board_link.hpp"
 #include "calibration_flow.hpp"
 #include "error.hpp"
 #include "profile.hpp"
+#include "review_commands.hpp"
+#include "session_files.hpp"
+#include "session_recorder.hpp"
 #include "stop_signal.hpp"
 
 namespace fpt::app {
@@ -90,6 +96,102 @@ calibration::AthleteProfile make_profile(const CalibrateOptions& o, const protoc
   return p;
 }
 
+/// The calibration's recording: raw EMG and IMU with every prompt, trial and finding as an
+/// annotation, in its own session folder (mode "calibrate"), so the physio can look at the MVC
+/// trials later. Writing happens on the recorder's thread.
+class CalibrationRecording {
+ public:
+  CalibrationRecording(const CalibrateOptions& o, const protocol::DeviceInfo& d)
+      : files_(new_session(o.data_dir, o.athlete)), fs_(d.emg_rate_hz) {
+    storage::RecorderConfig rc;
+    rc.path = (std::filesystem::path(files_.dir) / ("recording" + storage::recording_extension(d)))
+                  .string();
+    rc.patient = "X X X " + o.athlete;
+    rc.recording_id = "X fpt_" FPT_VERSION " " + d.serial;
+    recorder_ = std::make_unique<storage::SessionRecorder>(d, rc);
+    recorder_->annotate(0.0, -1.0, "calibration");
+    sidecar_ = {{"format", "fpt-session"},
+                {"version", 1},
+                {"id", files_.id},
+                {"athlete", o.athlete},
+                {"mode", "calibrate"},
+                {"started_utc", utc_timestamp()},
+                {"recording", std::filesystem::path(rc.path).filename().string()},
+                {"settings",
+                 {{"rest_s", o.timing.rest_s},
+                  {"instruct_s", o.timing.instruct_s},
+                  {"countdown_s", o.timing.countdown_s},
+                  {"contract_s", o.timing.contract_s},
+                  {"recover_s", o.timing.recover_s},
+                  {"trials", o.timing.trials},
+                  {"pose_s", o.timing.pose_s},
+                  {"sensor_check_only", o.sensor_check_only}}},
+                {"board", board_json(d)},
+                {"fpt_version", FPT_VERSION},
+                {"outcome", nullptr}};
+    write_sidecar(files_, sidecar_);
+  }
+
+  void push(const io::StreamItem& item) {
+    if (item.kind == io::ItemKind::kEmg && !first_emg_) first_emg_ = item.index;
+    recorder_->push(item);
+  }
+  /// t_s on the calibration's clock (seconds since its first sample).
+  void note(double t_s, const std::string& text) {
+    const double board_s = static_cast<double>(first_emg_.value_or(0)) / fs_ + t_s;
+    recorder_->annotate(board_s, -1.0, text.c_str());
+  }
+
+  /// Closes the recording and writes how the calibration ended; prints the id.
+  void finish(const calibration::CalibrationOutcome* r, const std::string& result,
+              const std::string& profile, std::ostream& out) {
+    recorder_->finish();
+    const auto st = recorder_->status();
+    sidecar_["ended_utc"] = utc_timestamp();
+    nlohmann::json outcome = {{"result", result}, {"profile", profile}};
+    if (r) {
+      outcome["grade"] = std::string(calibration::to_string(r->grade));
+      outcome["rest_sd_uv"] = r->rest_sd_uv;
+      outcome["mvc_uv"] = r->mvc_uv;
+      nlohmann::json findings = nlohmann::json::array();
+      for (const auto& f : r->findings)
+        findings.push_back({{"grade", std::string(calibration::to_string(f.grade))},
+                            {"what", f.what},
+                            {"advice", f.advice}});
+      outcome["findings"] = findings;
+    }
+    sidecar_["outcome"] = outcome;
+    sidecar_["recording_status"] = {
+        {"seconds", st.records},
+        {"origin_s", first_emg_ ? *first_emg_ / static_cast<std::uint64_t>(fs_) : 0},
+        {"failed", st.failed},
+        {"error", st.error},
+        {"lost_seconds", st.lost_records},
+        {"dropped_sets", st.dropped_sets},
+        {"dropped_annotations", st.dropped_annotations}};
+    try {
+      write_sidecar(files_, sidecar_);
+    } catch (const Error& e) {
+      out << "warning: " << e.what() << "\n";
+    }
+    if (st.failed)
+      out << fmt::format("recording stopped early: {} ({} s not recorded)\n", st.error,
+                         st.lost_records);
+    out << fmt::format("calibration recorded as session {}: {} ({} s)\n", files_.id,
+                       recorder_->path(), st.records);
+    index_new_session(data_dir_, files_.dir, out);
+  }
+  void set_data_dir(const std::string& d) { data_dir_ = d; }
+
+ private:
+  SessionFiles files_;
+  int fs_;
+  std::unique_ptr<storage::SessionRecorder> recorder_;
+  nlohmann::json sidecar_;
+  std::optional<std::uint64_t> first_emg_;
+  std::string data_dir_;
+};
+
 }  // namespace
 
 void add_calibrate_options(CLI::App& cmd, CalibrateOptions& o) {
@@ -123,6 +225,8 @@ void add_calibrate_options(CLI::App& cmd, CalibrateOptions& o) {
                  "where to write the profile (default: DATA/profiles/ATHLETE.json)");
   cmd.add_option("--handshake-timeout-ms", o.handshake_timeout_ms, "how long to wait for HELLO")
       ->check(CLI::Range(100, 60000));
+  cmd.add_flag("!--no-record", o.record,
+               "do not record (by default the calibration is recorded in DATA/sessions/ID)");
 }
 
 int run_calibrate(const CalibrateOptions& o, std::ostream& out) {
@@ -156,6 +260,11 @@ int run_calibrate(const CalibrateOptions& o, std::ostream& out) {
   fc.sensor_check_only = o.sensor_check_only;
   calibration::CalibrationFlow flow(fc);
 
+  std::unique_ptr<CalibrationRecording> recording;
+  if (o.record) {
+    recording = std::make_unique<CalibrationRecording>(o, d);
+    recording->set_data_dir(o.data_dir);
+  }
   out << fmt::format("{}: {}\ncalibration of {}{}\n\n", o.port, d.summary(), o.athlete,
                      has_imu ? "" : " (the board has no accelerometer: no IMU step)")
       << std::flush;
@@ -170,6 +279,7 @@ int run_calibrate(const CalibrateOptions& o, std::ostream& out) {
       link.wait_for_data(std::chrono::milliseconds(50));
       continue;
     }
+    if (recording) recording->push(item);
     if (item.kind == io::ItemKind::kEmg) {
       for (std::size_t m = 0; m < 3; ++m)
         uv[m] = d.channels[static_cast<std::size_t>(channel[m])].to_uv(
@@ -185,9 +295,18 @@ int run_calibrate(const CalibrateOptions& o, std::ostream& out) {
     // What was just judged, then what to do next.
     const auto& r = flow.outcome();
     if (shown_steps == 0 && flow.judged_steps() > 0) print_rest(r, out);
-    for (; shown_trials < r.trials.size(); ++shown_trials) print_trial(r.trials[shown_trials], out);
+    for (; shown_trials < r.trials.size(); ++shown_trials) {
+      const auto& t = r.trials[shown_trials];
+      print_trial(t, out);
+      if (recording)
+        recording->note(flow.now_s(),
+                        fmt::format("MVC {} trial {}: {:.1f} uV RMS{}", kMuscle[t.muscle], t.trial,
+                                    t.peak_uv[static_cast<std::size_t>(t.muscle)],
+                                    t.weak ? " (weak, not used)" : ""));
+    }
     shown_steps = flow.judged_steps();
     for (const auto& p : prompts) {
+      if (recording) recording->note(p.t_s, p.text);
       out << fmt::format("[{:6.1f} s] {}\n", p.t_s, p.text);
       if (voice) voice->say(p.t_s, p.spoken);
     }
@@ -197,7 +316,8 @@ int run_calibrate(const CalibrateOptions& o, std::ostream& out) {
   link.stop();
   if (voice) voice->finish(flow.now_s() + 1.0);
   if (!flow.done()) {
-    out << "calibration stopped before it was complete: nothing written\n";
+    out << "calibration stopped before it was complete: no profile written\n";
+    if (recording) recording->finish(nullptr, "stopped", "", out);
     return 130;
   }
 
@@ -214,15 +334,21 @@ int run_calibrate(const CalibrateOptions& o, std::ostream& out) {
     out << fmt::format("  {}: {}\n    -> {}\n", calibration::to_string(f.grade), f.what, f.advice);
     spdlog::info("calibration {}: {}", calibration::to_string(f.grade), f.what);
   }
+  if (recording)
+    for (const auto& f : r.findings)
+      recording->note(flow.now_s(), fmt::format("{}: {}", calibration::to_string(f.grade), f.what));
   if (r.grade == calibration::Grade::kFail) {
-    out << "\nFix what is marked fail, then calibrate again. Nothing was written.\n";
+    out << "\nFix what is marked fail, then calibrate again. No profile was written.\n";
+    if (recording) recording->finish(&r, "failed", "", out);
     return 3;
   }
   if (o.sensor_check_only) {
     out << "\nAll electrodes usable.\n";
+    if (recording) recording->finish(&r, "sensor check passed", "", out);
     return 0;
   }
   calibration::save_profile(profile_file, make_profile(o, d, r));
+  if (recording) recording->finish(&r, "profile written", profile_file, out);
   out << "\nprofile written: " << profile_file << "\n";
   spdlog::info("calibration profile written: {}", profile_file);
   return 0;

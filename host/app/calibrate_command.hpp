@@ -23,6 +23,7 @@ struct CalibrateOptions {
   std::string audio_out;    // spoken prompts to a WAV file instead
   std::string profile_out;  // default DATA/profiles/ATHLETE.json
   int handshake_timeout_ms = 3000;
+  bool record = true;    // the whole calibration into DATA/sessions/ID (EDF+ and sidecar)
   std::string data_dir;  // set by main
 };
 

@@ -13,6 +13,7 @@
 #include "error.hpp"
 #include "logging.hpp"
 #include "replay_command.hpp"
+#include "review_commands.hpp"
 #include "stop_signal.hpp"
 #include "train_command.hpp"
 
@@ -84,6 +85,21 @@ int main(int argc, char** argv) {
       "replay", "a recorded session through the same pipeline (what if: --tolerance-ms, --stage)");
   fpt::app::add_replay_options(*replay_cmd, replay);
 
+  fpt::app::SessionsOptions sessions;
+  auto* sessions_cmd =
+      app.add_subcommand("sessions", "list recorded sessions (the session store; --rebuild)");
+  fpt::app::add_sessions_options(*sessions_cmd, sessions);
+
+  fpt::app::ReportOptions report;
+  auto* report_cmd = app.add_subcommand(
+      "report", "the physio's review: one HTML file (timeline, every rep, trends) and --csv");
+  fpt::app::add_report_options(*report_cmd, report);
+
+  fpt::app::AnnotateOptions annotate;
+  auto* annotate_cmd = app.add_subcommand(
+      "annotate", "correct a detected onset; kept beside the original, both in the report");
+  fpt::app::add_annotate_options(*annotate_cmd, annotate);
+
   std::vector<std::string> recover_files;
   auto* recover_cmd = app.add_subcommand(
       "recover", "repair the header of a recording that was not closed (killed, power lost)");
@@ -107,6 +123,10 @@ int main(int argc, char** argv) {
     if (calibrate_cmd->parsed()) return fpt::app::run_calibrate(calibrate, std::cout);
     replay.data_dir = data_dir.string();
     if (replay_cmd->parsed()) return fpt::app::run_replay(replay, std::cout);
+    sessions.data_dir = report.data_dir = annotate.data_dir = data_dir.string();
+    if (sessions_cmd->parsed()) return fpt::app::run_sessions(sessions, std::cout);
+    if (report_cmd->parsed()) return fpt::app::run_report(report, std::cout);
+    if (annotate_cmd->parsed()) return fpt::app::run_annotate(annotate, std::cout);
     if (recover_cmd->parsed()) {
       for (const auto& f : recover_files) {
         const auto records = fpt::storage::recover_edf(f);

@@ -13,6 +13,7 @@
 
 #include "data_dir.hpp"
 #include "error.hpp"
+#include "private_file.hpp"
 #include "profile.hpp"
 
 namespace fpt::app {
@@ -57,15 +58,28 @@ SessionFiles new_session(const std::string& data_dir, const std::string& athlete
 }
 
 void write_sidecar(const SessionFiles& files, const nlohmann::json& sidecar) {
-  const std::string tmp = files.sidecar + ".tmp";
-  const int fd = ::open(tmp.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
-  if (fd < 0) throw IoError(fmt::format("cannot write {}: {}", tmp, std::strerror(errno)));
-  const std::string text = sidecar.dump(2) + "\n";
-  const bool ok = ::write(fd, text.data(), text.size()) == static_cast<ssize_t>(text.size()) &&
-                  ::fsync(fd) == 0;
-  ::close(fd);
-  if (!ok || std::rename(tmp.c_str(), files.sidecar.c_str()) != 0)
-    throw IoError(fmt::format("cannot write {}: {}", files.sidecar, std::strerror(errno)));
+  replace_private_file(files.sidecar, sidecar.dump(2) + "\n");
+}
+
+nlohmann::json board_json(const protocol::DeviceInfo& d) {
+  nlohmann::json channels = nlohmann::json::array();
+  for (const auto& c : d.channels)
+    channels.push_back({{"role", std::string(protocol::to_string(c.role))},
+                        {"side", std::string(protocol::to_string(c.side))},
+                        {"adc_bits", c.adc_bits},
+                        {"scale_uv", c.scale_uv},
+                        {"zero_code", c.zero_code}});
+  return {{"serial", d.serial},
+          {"model", d.board_model},
+          {"firmware", fmt::format("{}.{}.{}", d.fw_major, d.fw_minor, d.fw_patch)},
+          {"protocol", d.protocol_version},
+          {"emg_rate_hz", d.emg_rate_hz},
+          {"imu_rate_hz", d.imu_rate_hz},
+          {"imu_axes", d.imu_axes},
+          {"accel_scale_g", d.accel_scale_g},
+          {"accel_zero_code", d.accel_zero_code},
+          {"gyro_scale_dps", d.gyro_scale_dps},
+          {"channels", channels}};
 }
 
 }  // namespace fpt::app

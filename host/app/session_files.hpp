@@ -7,6 +7,8 @@
 
 #include <nlohmann/json.hpp>
 
+#include "device_info.hpp"
+
 namespace fpt::app {
 
 struct SessionFiles {
@@ -20,6 +22,9 @@ SessionFiles new_session(const std::string& data_dir, const std::string& athlete
 
 /// Writes the sidecar atomically (temporary file, then rename), 0600. Throws IoError.
 void write_sidecar(const SessionFiles& files, const nlohmann::json& sidecar);
+
+/// The board as it described itself (what a replay needs to rebuild it).
+nlohmann::json board_json(const protocol::DeviceInfo& d);
 
 /// "2026-11-25T20:30:15Z"
 std::string utc_timestamp();

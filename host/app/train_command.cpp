@@ -24,6 +24,7 @@
 #include "profile.hpp"
 #include "realtime.hpp"
 #include "recording_annotations.hpp"
+#include "review_commands.hpp"
 #include "session_coach.hpp"
 #include "session_files.hpp"
 #include "session_recorder.hpp"
@@ -69,27 +70,6 @@ nlohmann::json summary_json(const session::SessionSummary& s) {
           {"orders", s.orders},
           {"frames_lost", s.frames_lost},
           {"emg_samples_lost", s.emg_samples_lost}};
-}
-
-nlohmann::json board_json(const protocol::DeviceInfo& d) {
-  nlohmann::json channels = nlohmann::json::array();
-  for (const auto& c : d.channels)
-    channels.push_back({{"role", std::string(protocol::to_string(c.role))},
-                        {"side", std::string(protocol::to_string(c.side))},
-                        {"adc_bits", c.adc_bits},
-                        {"scale_uv", c.scale_uv},
-                        {"zero_code", c.zero_code}});
-  return {{"serial", d.serial},
-          {"model", d.board_model},
-          {"firmware", fmt::format("{}.{}.{}", d.fw_major, d.fw_minor, d.fw_patch)},
-          {"protocol", d.protocol_version},
-          {"emg_rate_hz", d.emg_rate_hz},
-          {"imu_rate_hz", d.imu_rate_hz},
-          {"imu_axes", d.imu_axes},
-          {"accel_scale_g", d.accel_scale_g},
-          {"accel_zero_code", d.accel_zero_code},
-          {"gyro_scale_dps", d.gyro_scale_dps},
-          {"channels", channels}};
 }
 
 nlohmann::json calibration_json(const calibration::AthleteProfile& p) {
@@ -408,6 +388,10 @@ int run_train(const TrainOptions& o, std::ostream& out) {
       out << fmt::format("recording stopped early: {} ({} s not recorded; the session went on)\n",
                          st.error, st.lost_records);
     out << fmt::format("session {} recorded: {} ({} s)\n", files->id, recorder->path(), st.records);
+    index_new_session(o.data_dir, files->dir, out);
+    out << fmt::format(
+        "review it: fpt report {0} -o report.html  |  fpt replay {0}  |  fpt sessions\n",
+        files->id);
   }
   return 0;
 }

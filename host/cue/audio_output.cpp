@@ -14,6 +14,7 @@
 #include <spdlog/spdlog.h>
 
 #include "error.hpp"
+#include "private_file.hpp"
 
 namespace fpt::cue {
 namespace {
@@ -22,9 +23,7 @@ class WavOutput final : public AudioOutput {
  public:
   WavOutput(const std::string& path, int rate) : path_(path), rate_(rate) {
     // Create the file private first: libsndfile would create it with the umask's mode.
-    const int fd = ::open(path.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
-    if (fd < 0)
-      throw IoError(fmt::format("cannot write sound to {}: {}", path, std::strerror(errno)));
+    const int fd = create_private_fd(path);
     SF_INFO info{};
     info.samplerate = rate;
     info.channels = 1;

@@ -12,6 +12,7 @@
 #include <nlohmann/json.hpp>
 
 #include "error.hpp"
+#include "private_file.hpp"
 
 namespace fpt::cue {
 namespace {
@@ -48,14 +49,7 @@ EventStream::EventStream(const std::string& path) {
     file_ = stdout;
     return;
   }
-  const int fd = ::open(path.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
-  if (fd < 0)
-    throw IoError(fmt::format("cannot write events to {}: {}", path, std::strerror(errno)));
-  file_ = ::fdopen(fd, "w");
-  if (file_ == nullptr) {
-    ::close(fd);
-    throw IoError(fmt::format("cannot write events to {}", path));
-  }
+  file_ = create_private_file(path);
   owned_ = true;
 }
 

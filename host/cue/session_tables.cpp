@@ -10,19 +10,13 @@
 #include <fmt/format.h>
 
 #include "error.hpp"
+#include "private_file.hpp"
 
 namespace fpt::cue {
 namespace {
 
 std::FILE* create_private(const std::filesystem::path& path) {
-  const int fd = ::open(path.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
-  std::FILE* f = fd >= 0 ? ::fdopen(fd, "w") : nullptr;
-  if (f == nullptr) {
-    const int err = errno;
-    if (fd >= 0) ::close(fd);
-    throw IoError(fmt::format("cannot write {}: {}", path.string(), std::strerror(err)));
-  }
-  return f;
+  return create_private_file(path.string());
 }
 
 std::string opt(const std::optional<double>& v) {

@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <cstring>
+#include <filesystem>
 
 #include <fmt/format.h>
 
@@ -75,7 +76,8 @@ EdfReader::EdfReader(const std::string& path) : path_(path), file_(path, std::io
     sig.digital_max = static_cast<std::int32_t>(number(dmax[k], sig.label + " digital maximum"));
     sig.prefilter = trim(prefilters[k]);
     sig.samples_per_record = static_cast<int>(number(samples[k], sig.label + " samples"));
-    if (sig.samples_per_record < 1 || sig.digital_max <= sig.digital_min)
+    if (sig.samples_per_record < 1 || sig.samples_per_record > (1 << 20) ||
+        sig.digital_max <= sig.digital_min)
       throw FormatError(
           fmt::format("{}: signal '{}' has no samples or an empty range", path, sig.label));
     samples_.push_back(sig.samples_per_record);
@@ -86,6 +88,18 @@ EdfReader::EdfReader(const std::string& path) : path_(path), file_(path, std::io
       info_.signals.push_back(sig);
   }
   record_.resize(total * static_cast<std::size_t>(bps));
+  if (record_.size() > (std::size_t{64} << 20))
+    throw FormatError(
+        fmt::format("{}: a data record of {} bytes is beyond reason", path, record_.size()));
+  header_bytes_ = header_bytes;
+}
+
+std::int64_t EdfReader::complete_records_on_disk() const {
+  std::error_code ec;
+  const auto size = std::filesystem::file_size(path_, ec);
+  if (ec || record_.empty() || size < static_cast<std::uintmax_t>(header_bytes_)) return 0;
+  return static_cast<std::int64_t>((size - static_cast<std::uintmax_t>(header_bytes_)) /
+                                   record_.size());
 }
 
 bool EdfReader::next(std::vector<std::vector<std::int32_t>>& digital,

@@ -32,6 +32,8 @@ class EdfReader {
   /// record's TALs (time-keeping TALs left out). False at the end (a partial last record is
   /// ignored). Throws FormatError for a malformed annotation list.
   bool next(std::vector<std::vector<std::int32_t>>& digital, std::vector<Annotation>& annotations);
+  /// Whole data records the file holds (a header saying more means the file was cut short).
+  [[nodiscard]] std::int64_t complete_records_on_disk() const;
   /// Physical value of a digital sample of data signal s.
   [[nodiscard]] double physical(std::size_t s, std::int32_t digital) const;
 
@@ -42,6 +44,7 @@ class EdfReader {
   std::vector<int> samples_;  // per signal incl. annotations
   std::vector<std::uint8_t> record_;
   std::int64_t read_ = 0;
+  long header_bytes_ = 0;
 };
 
 }  // namespace fpt::storage

@@ -13,6 +13,7 @@
 #include <fmt/format.h>
 
 #include "error.hpp"
+#include "private_file.hpp"
 
 namespace fpt::storage {
 namespace {
@@ -85,13 +86,7 @@ EdfWriter::EdfWriter(const std::string& path, EdfHeader header)
   record_bytes_ = samples * static_cast<std::size_t>(bps);
   record_.assign(record_bytes_, 0);
 
-  const int fd = ::open(path.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
-  if (fd < 0) throw IoError(fmt::format("cannot create {}: {}", path, errno_text()));
-  file_ = ::fdopen(fd, "wb");
-  if (file_ == nullptr) {
-    ::close(fd);
-    throw IoError(fmt::format("cannot create {}: {}", path, errno_text()));
-  }
+  file_ = create_private_file(path, "wb");
 
   const std::time_t t = std::chrono::system_clock::to_time_t(header_.start);
   std::tm tm{};

@@ -4,11 +4,15 @@
 
 #include <gtest/gtest.h>
 
+#include <nlohmann/json.hpp>
+
 #include <signal.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include <array>
 #include <chrono>
+#include <cstdio>
 #include <cstdlib>
 #include <filesystem>
 #include <fstream>
@@ -33,6 +37,19 @@ inline std::string slurp(const fs::path& p) {
   std::stringstream s;
   s << f.rdbuf();
   return s.str();
+}
+
+/// What MNE (an independent reader) finds in an EDF+/BDF+ file: tools/check/read_edf.py.
+inline nlohmann::json read_edf(const fs::path& file, const std::string& channels) {
+  const std::string cmd = "/usr/bin/python3 " + std::string(FPT_SOURCE_DIR) +
+                          "/tools/check/read_edf.py " + file.string() + " " + channels;
+  FILE* p = ::popen(cmd.c_str(), "r");
+  std::string out;
+  std::array<char, 65536> buf{};
+  std::size_t n = 0;
+  while ((n = std::fread(buf.data(), 1, buf.size(), p)) > 0) out.append(buf.data(), n);
+  ::pclose(p);
+  return nlohmann::json::parse(out);
 }
 
 class Cli : public ::testing::Test {

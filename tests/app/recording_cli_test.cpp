@@ -17,21 +17,10 @@
 namespace {
 
 using fpt::test::kFpt;
+using fpt::test::read_edf;
 using fpt::test::Result;
 using json = nlohmann::json;
 namespace fs = std::filesystem;
-
-json read_edf(const fs::path& file, const std::string& channels) {
-  const std::string cmd = "/usr/bin/python3 " + std::string(FPT_SOURCE_DIR) +
-                          "/tools/check/read_edf.py " + file.string() + " " + channels;
-  FILE* p = ::popen(cmd.c_str(), "r");
-  std::string out;
-  std::array<char, 65536> buf{};
-  std::size_t n = 0;
-  while ((n = std::fread(buf.data(), 1, buf.size(), p)) > 0) out.append(buf.data(), n);
-  ::pclose(p);
-  return json::parse(out);
-}
 
 std::vector<json> read_lines(const fs::path& p, const std::string& type) {
   std::vector<json> out;

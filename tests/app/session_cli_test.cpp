@@ -366,6 +366,36 @@ TEST_F(Session, Calibrate_GuidedFlowWritesTheProfileThatTrainUses) {
   // Every "go" is spoken at its time on the board's clock.
   const auto gos = prompt_times(r.out, "Go!");
   ASSERT_EQ(gos.size(), 10u) << r.out;
+
+  // The calibration is recorded too: raw signals with every prompt and trial annotated, in its
+  // own session folder, listed by fpt sessions but not replayed as training.
+  const auto at = r.out.find("calibration recorded as session ");
+  ASSERT_NE(at, std::string::npos) << r.out;
+  const std::string id = r.out.substr(at + 32, r.out.find(':', at + 32) - at - 32);
+  const fs::path sdir = dir_ / "data" / "sessions" / id;
+  const auto side = nlohmann::json::parse(fpt::test::slurp(sdir / "session.json"));
+  EXPECT_EQ(side["mode"], "calibrate");
+  EXPECT_EQ(side["outcome"]["result"], "profile written");
+  EXPECT_NEAR(side["outcome"]["mvc_uv"][0].get<double>(),
+              j["muscles"]["glute"]["mvc_uv"].get<double>(), 1e-9);
+  const auto edf = fpt::test::read_edf(sdir / "recording.edf", "");
+  int go_notes = 0, trial_notes = 0, weak_notes = 0;
+  for (const auto& a : edf["annotations"]) {
+    const std::string text = a["text"];
+    go_notes += text.find("Go!") != std::string::npos;
+    trial_notes += text.rfind("MVC ", 0) == 0;
+    weak_notes += text.find("(weak, not used)") != std::string::npos;
+  }
+  EXPECT_EQ(go_notes, 10);
+  EXPECT_EQ(trial_notes, 10);  // 3 x 3 trials and the repeated one
+  EXPECT_EQ(weak_notes, 1);
+  EXPECT_GT(edf["n_times"].get<int>(), 1000 * 20);
+  const Result listed = run(kFpt + " sessions --athlete cal");
+  EXPECT_NE(listed.out.find(id), std::string::npos) << listed.out;
+  EXPECT_NE(listed.out.find("calibrate"), std::string::npos) << listed.out;
+  const Result no_report = run(kFpt + " report " + id + " -o " + (dir_ / "r.html").string());
+  EXPECT_EQ(no_report.exit_code, 1);
+  EXPECT_NE(no_report.err.find("is a calibration"), std::string::npos) << no_report.err;
   const auto sounds = fpt::test::find_sounds(fpt::test::read_wav(wav.string()), 0.15);
   for (double t : gos) {
     bool heard = false;
@@ -410,7 +440,7 @@ TEST_F(Session, Calibrate_SwappedCablesFailAndWriteNothing) {
   EXPECT_EQ(r.exit_code, 3) << r.out << r.err;
   EXPECT_NE(r.out.find("the glute and hamstring channels look swapped"), std::string::npos)
       << r.out;
-  EXPECT_NE(r.out.find("Nothing was written"), std::string::npos);
+  EXPECT_NE(r.out.find("No profile was written"), std::string::npos);
   EXPECT_FALSE(fs::exists(dir_ / "data" / "profiles" / "sw.json"));
 }
 

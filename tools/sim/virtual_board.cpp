@@ -18,6 +18,7 @@
 #include "error.hpp"
 #include "fpt_messages.h"
 #include "fpt_wire.h"
+#include "private_file.hpp"
 #include "pseudo_terminal.hpp"
 
 namespace fpt::sim {
@@ -73,9 +74,7 @@ struct VirtualBoard::Impl {
   }
 
   void open_csv() {
-    const int fd = ::open(cfg.csv_path.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
-    if (fd < 0 || (csv = ::fdopen(fd, "w")) == nullptr)
-      throw IoError(fmt::format("cannot write {}: {}", cfg.csv_path, std::strerror(errno)));
+    csv = create_private_file(cfg.csv_path);
     std::fputs("time_s,glute,hamstring,lumbar,acc_x,acc_y,acc_z\n", csv);
   }
 
