@@ -162,6 +162,7 @@ int run_analyze(const AnalyzeOptions& o, std::ostream& out) {
       rec.rows(), signal_s, rec.fs_hz(),
       rec.gaps() > 0 ? fmt::format(", {} gaps, {} samples missing", rec.gaps(), missing) : "",
       elapsed, o.out_dir, o.audio_out.empty() ? "" : ", " + o.audio_out);
+  events.finish();
   if (tables.write_errors() > 0 || events.write_errors() > 0)
     throw IoError(fmt::format("could not write every result into {} (disk full?)", o.out_dir));
   return 0;

@@ -177,8 +177,17 @@ int run_report(const ReportOptions& o, std::ostream& out) {
   std::vector<fs::path> dirs;
   std::vector<std::string> athletes;
   if (!o.athlete.empty()) {
-    for (const auto& s : store->sessions(o.athlete, o.since))
-      if (s.mode != "calibrate") dirs.push_back(s.dir);
+    for (const auto& s : store->sessions(o.athlete, o.since)) {
+      if (s.mode == "calibrate") continue;
+      if (!fs::exists(fs::path(s.dir) / "session.json")) {
+        // The store is an index: a folder deleted or moved since is left out, and said.
+        out << fmt::format("left out {}: its folder {} is gone (fpt sessions --rebuild)\n", s.id,
+                           s.dir);
+        store->remove(s.id);
+        continue;
+      }
+      dirs.push_back(s.dir);
+    }
     if (dirs.empty())
       throw InvalidArgument(fmt::format(
           "no sessions for {}{} (fpt sessions lists them; --rebuild after copying recordings in)",

@@ -17,6 +17,7 @@
 #include <spdlog/spdlog.h>
 #include <nlohmann/json.hpp>
 
+#include "async_writer.hpp"
 #include "audio_cues.hpp"
 #include "board_link.hpp"
 #include "error.hpp"
@@ -258,7 +259,19 @@ int run_train(const TrainOptions& o, std::ostream& out) {
   std::unique_ptr<cue::AudioCues> audio = open_audio(o, out);
   if (audio) coach.add_output(audio.get());
   const bool tty = &out == &std::cout && ::isatty(STDOUT_FILENO) != 0;
-  cue::TerminalView terminal(out, tty, tty);
+  // During the session the screen is written by a thread of its own: a terminal that is slow,
+  // paused (Ctrl-S) or a pipe nobody reads never holds up the pipeline and its cues.
+  std::unique_ptr<cue::AsyncWriter> screen_writer;
+  std::unique_ptr<cue::AsyncStreambuf> screen_buf;
+  std::unique_ptr<std::ostream> screen;
+  if (&out == &std::cout) {
+    out << std::flush;
+    screen_writer = std::make_unique<cue::AsyncWriter>(stdout, false);
+    screen_buf = std::make_unique<cue::AsyncStreambuf>(*screen_writer);
+    screen = std::make_unique<std::ostream>(screen_buf.get());
+  }
+  std::ostream& live = screen ? *screen : out;
+  cue::TerminalView terminal(live, tty, tty);
   coach.add_output(&terminal);
   LogSink log;
   coach.add_output(&log);
@@ -313,10 +326,10 @@ int run_train(const TrainOptions& o, std::ostream& out) {
   }
   SummaryCapture summary;
   coach.add_output(&summary);
-  out << fmt::format("{}: {}\n{} session, stage {}, athlete {}{}: lie still for a few seconds\n",
-                     o.port, device.summary(), o.mode, o.stage, o.athlete,
-                     audio ? "; cues on the " + audio->describe() : "")
-      << std::flush;
+  live << fmt::format("{}: {}\n{} session, stage {}, athlete {}{}: lie still for a few seconds\n",
+                      o.port, device.summary(), o.mode, o.stage, o.athlete,
+                      audio ? "; cues on the " + audio->describe() : "")
+       << std::flush;
   spdlog::info("{} session for {} on {}, stage {}", o.mode, o.athlete, o.port, o.stage);
 
   if (o.realtime) {
@@ -362,6 +375,14 @@ int run_train(const TrainOptions& o, std::ostream& out) {
   if (audio) audio->finish(pipeline.now_s() + 1.0);
   const auto c = link.counters();
   coach.finish(elapsed, c.wire.frames_lost, c.emg_samples_lost);
+  live << std::flush;
+  if (screen_writer) {
+    screen_writer->drain();  // the summary is on the screen before what follows
+    if (screen_writer->dropped() > 0)
+      spdlog::warn("{} screen updates dropped: the terminal did not keep up",
+                   screen_writer->dropped());
+  }
+  if (events) events->finish();
   if (audio && audio->dropped() > 0)
     spdlog::warn("{} cue sounds dropped: the audio thread fell behind", audio->dropped());
   if (events && events->write_errors() > 0)

@@ -44,23 +44,23 @@ nlohmann::json percentiles_json(const session::Percentiles& p) {
 
 }  // namespace
 
-EventStream::EventStream(const std::string& path) {
-  if (path == "-") {
-    file_ = stdout;
-    return;
-  }
-  file_ = create_private_file(path);
-  owned_ = true;
+EventStream::EventStream(const std::string& path)
+    : writer_(std::make_unique<AsyncWriter>(path == "-" ? stdout : create_private_file(path),
+                                            path != "-")) {}
+
+EventStream::~EventStream() = default;
+
+void EventStream::finish() {
+  writer_->drain();
 }
 
-EventStream::~EventStream() {
-  if (owned_ && file_ != nullptr) std::fclose(file_);
+std::uint64_t EventStream::write_errors() const noexcept {
+  return writer_->write_errors();
 }
 
-void EventStream::write(const std::string& line) {
-  if (std::fputs(line.c_str(), file_) < 0 || std::fputc('\n', file_) == EOF ||
-      std::fflush(file_) != 0)
-    ++write_errors_;
+void EventStream::write(std::string line) {
+  line += '\n';
+  writer_->write(line);
 }
 
 void EventStream::session_start(const std::string& athlete, int stage, const std::string& mode,

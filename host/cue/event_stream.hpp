@@ -1,10 +1,13 @@
-// The machine-readable event stream: one JSON object per line (JSON Lines), flushed per event
-// so another program can follow a live session. Schema: docs/events.md.
+// The machine-readable event stream: one JSON object per line (JSON Lines), flushed as it comes
+// so another program can follow a live session, and written from a thread of its own so a slow
+// reader never delays a cue. Schema: docs/events.md.
 #pragma once
 
 #include <cstdio>
+#include <memory>
 #include <string>
 
+#include "async_writer.hpp"
 #include "session_coach.hpp"
 
 namespace fpt::cue {
@@ -32,14 +35,17 @@ class EventStream final : public session::CoachedSink {
   void on_gap(std::uint64_t first_index, std::uint32_t missing, bool imu) override;
   void on_link(bool up, std::uint64_t index) override;
 
-  /// Lines that could not be written (disk full, closed pipe); the session goes on.
-  [[nodiscard]] std::uint64_t write_errors() const noexcept { return write_errors_; }
+  /// Waits until every event so far is written (call before write_errors()).
+  void finish();
+  /// Lines that could not be written (disk full, closed pipe, a reader too slow to keep up);
+  /// the session goes on.
+  [[nodiscard]] std::uint64_t write_errors() const noexcept;
 
  private:
-  void write(const std::string& line);
-  std::FILE* file_ = nullptr;
-  bool owned_ = false;
-  std::uint64_t write_errors_ = 0;
+  void write(std::string line);
+  // Lines are formatted here and written by the writer's thread: a slow reader never holds up
+  // the pipeline.
+  std::unique_ptr<AsyncWriter> writer_;
 };
 
 }  // namespace fpt::cue

@@ -145,6 +145,31 @@ TEST_F(Recording, KilledSessionIsReadableAndRecoverCompletesIt) {
   EXPECT_NE(bad.err.find("cannot open"), std::string::npos) << bad.err;
 }
 
+TEST_F(Recording, SigtermFinalisesTheRecordingAndTheSessionIsListed) {
+  const std::string port = start_sim("--script correct*3 --rest-s 3");
+  // SIGTERM (as a service manager or `kill` sends it) after 10 s of an open-ended session.
+  const Result r = run("timeout --preserve-status -s TERM 10 " + kFpt + " train --port " + port +
+                       " --athlete dee --sound off");
+  ASSERT_EQ(r.exit_code, 0) << r.out << r.err;
+  const fs::path edf = recorded_path(r.out);
+  ASSERT_TRUE(fs::exists(edf)) << r.out;
+  // The header's record count is final (not -1, "unknown"), and matches the file.
+  const std::string head = fpt::test::slurp(edf).substr(0, 256);
+  const int records = std::stoi(head.substr(236, 8));
+  EXPECT_GE(records, 9);
+  const auto side = json::parse(fpt::test::slurp(edf.parent_path() / "session.json"));
+  EXPECT_TRUE(side.contains("ended_utc"));
+  EXPECT_EQ(side["recording_status"]["seconds"], records);
+  EXPECT_EQ(side["recording_status"]["failed"], false);
+  EXPECT_EQ(read_edf(edf, "")["n_times"].get<int>(), records * 1000);
+  // Listed in the session store with its reps.
+  const Result list = run(kFpt + " sessions --athlete dee");
+  EXPECT_NE(list.out.find(edf.parent_path().filename().string()), std::string::npos) << list.out;
+  EXPECT_NE(r.out.find("review it: fpt report " + edf.parent_path().filename().string()),
+            std::string::npos)
+      << r.out;
+}
+
 TEST_F(Recording, AFullDiskStopsTheRecordingNotTheSession) {
   const std::string port = start_sim("--script correct*2 --rest-s 3");
   const fs::path events = dir_ / "e.jsonl";

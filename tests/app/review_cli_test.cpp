@@ -212,8 +212,24 @@ TEST_F(Review, SessionsStoreAnnotateAndReport_EndToEnd) {
   const std::string trends = fpt::test::slurp(html);
   EXPECT_NE(trends.find("Across sessions"), std::string::npos);
   EXPECT_EQ(count(trends, "<section class=\"session\""), 2u);
+  // It prints: a page per session (Chromium's own PDF).
+  const fs::path pdf = dir_ / "report.pdf";
+  chromium("--no-pdf-header-footer --print-to-pdf=" + pdf.string() + " file://" + html.string());
+  ASSERT_TRUE(fs::exists(pdf));
+  const std::string pdf_text = fpt::test::slurp(pdf);
+  EXPECT_EQ(pdf_text.substr(0, 5), "%PDF-");
+  // Two sessions, each starting on a page of its own: several pages.
+  EXPECT_GE(count(pdf_text, "/Type /Page") - count(pdf_text, "/Type /Pages"), 2u);
+
   const Result since = run(kFpt + " report --athlete cleo --since 2099-01-01 -o " + html.string());
   EXPECT_NE(since.out.find("1 session, 4 reps"), std::string::npos) << since.out;
+
+  // A folder deleted behind the store's back is left out and said, not a failure.
+  fs::remove_all(copy);
+  const Result gone = run(kFpt + " report --athlete cleo -o " + html.string());
+  ASSERT_EQ(gone.exit_code, 0) << gone.err;
+  EXPECT_NE(gone.out.find("left out 20991231-000000-cleo"), std::string::npos) << gone.out;
+  EXPECT_NE(gone.out.find("1 session, 4 reps"), std::string::npos) << gone.out;
 }
 
 TEST_F(Review, BrokenFoldersAreSkippedAndBrokenInputIsOneClearError) {
