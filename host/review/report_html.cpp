@@ -76,8 +76,9 @@ std::string legend() {
 /// A small line chart: one series of points, with its values labelled at the ends.
 std::string line_chart(const std::string& cls, const std::string& title,
                        const std::vector<double>& y, const std::string& y_label,
-                       const std::vector<std::string>& x_labels = {}) {
-  const double w = 640, h = 170, left = 48, right = 12, top = 22, bottom = 30;
+                       const std::vector<std::string>& x_labels = {},
+                       std::optional<double> fixed_hi = std::nullopt) {
+  const double w = 640, h = 176, left = 48, right = 12, top = 30, bottom = 30;
   std::string s = fmt::format(
       "<svg class=\"{}\" viewBox=\"0 0 {} {}\" width=\"{}\" height=\"{}\" role=\"img\" "
       "aria-label=\"{}\"><text x=\"{}\" y=\"14\" class=\"ct\">{}</text>",
@@ -89,7 +90,7 @@ std::string line_chart(const std::string& cls, const std::string& title,
   double lo = std::min(0.0, *std::min_element(finite.begin(), finite.end()));
   double hi = *std::max_element(finite.begin(), finite.end());
   if (hi <= lo) hi = lo + 1.0;
-  hi *= 1.1;
+  hi = fixed_hi ? std::max(*fixed_hi, hi) : hi * 1.15;
   const auto px = [&](std::size_t i) {
     return y.size() == 1 ? left + (w - left - right) / 2
                          : left + (w - left - right) * static_cast<double>(i) /
@@ -108,12 +109,22 @@ std::string line_chart(const std::string& cls, const std::string& title,
     if (!std::isfinite(y[i])) continue;
     path += fmt::format("{}{:.1f} {:.1f}", path.empty() ? "M" : "L", px(i), py(y[i]));
     s += fmt::format("<circle class=\"pt\" cx=\"{:.1f}\" cy=\"{:.1f}\" r=\"3\"/>", px(i), py(y[i]));
+    if (y.size() <= 24)  // few points: their values, readable on paper (clear of the axis)
+      s += fmt::format(
+          "<text class=\"tick\" x=\"{:.1f}\" y=\"{:.1f}\" text-anchor=\"{}\">{:.3g}</text>",
+          i == 0 ? px(i) + 5 : px(i), py(y[i]) - 6, i == 0 ? "start" : "middle", y[i]);
   }
   s += fmt::format("<path class=\"series\" d=\"{}\"/>", path);
   const std::size_t every = std::max<std::size_t>(1, x_labels.size() / 8);
-  for (std::size_t i = 0; i < x_labels.size() && i < y.size(); i += every)
-    s += fmt::format("<text x=\"{:.1f}\" y=\"{}\" class=\"tick\" text-anchor=\"middle\">{}</text>",
-                     px(i), h - bottom + 12, escape(x_labels[i]));
+  for (std::size_t i = 0; i < x_labels.size() && i < y.size(); i += every) {
+    // The ends are anchored inwards so their labels stay on the page.
+    const char* anchor = y.size() == 1       ? "middle"
+                         : i == 0            ? "start"
+                         : i + 1 == y.size() ? "end"
+                                             : "middle";
+    s += fmt::format("<text x=\"{:.1f}\" y=\"{}\" class=\"tick\" text-anchor=\"{}\">{}</text>",
+                     px(i), h - bottom + 12, anchor, escape(x_labels[i]));
+  }
   return s + "</svg>";
 }
 
@@ -412,12 +423,12 @@ std::string trends(const ReportInput& in) {
   }
   if (good.size() < 2) return "";
   return "<section class=\"trends\"><h2>Across sessions</h2>" +
-         line_chart("trend-good", "good reps per session", good, "% good", labels) +
+         line_chart("trend-good", "good reps per session", good, "% good", labels, 100.0) +
          line_chart("trend-lumbar",
                     "mean lumbar activation per session (until the back "
                     "activates less)",
                     lumbar, "x rest noise", labels) +
-         line_chart("trend-stage", "stage", stage, "stage", labels) + "</section>";
+         line_chart("trend-stage", "stage", stage, "stage", labels, 3.0) + "</section>";
 }
 
 constexpr const char* kStyle = R"css(
