@@ -22,8 +22,9 @@ run_suite "address,undefined sanitizers" build-asan -DFPT_SANITIZE=address,undef
 setarch "$(uname -m)" -R true 2>/dev/null && tsan_prefix=(setarch "$(uname -m)" -R) || tsan_prefix=()
 echo "== thread sanitizer =="
 FPT_BUILD_DIR=build-tsan ./tools/build.sh -DFPT_BUILD_BENCHMARKS=OFF -DFPT_SANITIZE=thread
-# Under TSan's slowdown on a loaded machine the replug test sees extra small gaps after a
-# reconnect (open defect, see the issue notes); it runs in the plain and ASan passes.
+# Under TSan's slowdown on a loaded machine the replug test's host can need ~3 s to notice a
+# replug and reconnect, more than the test's 4 s window allows for two replugs (open defect, see
+# the issue notes); it runs in the plain and ASan passes.
 (cd build-tsan && "${tsan_prefix[@]}" ctest --output-on-failure -j "$(nproc)" \
   -E 'BoardLink.PortDisappears_ReconnectsAndReportsTheGap')
 run_suite "release build" build

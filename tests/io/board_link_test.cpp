@@ -222,16 +222,21 @@ TEST(BoardLink, PortDisappears_ReconnectsAndReportsTheGap) {
   EXPECT_GE(ups, 2);
   // The board kept sampling while unplugged: the host sees the hole in the sample index.
   ASSERT_FALSE(got.gaps.empty());
-  for (const auto& g : got.gaps) {
-    // 300 ms away plus the time to notice and reopen: EMG at 1000 Hz, IMU at 100 Hz.
-    const unsigned per_s = g.kind == ItemKind::kEmgGap ? 1000 : 100;
-    EXPECT_GE(g.missing, per_s * 3 / 10);
-    EXPECT_LE(g.missing, per_s * 3 / 2);
-  }
   for (std::size_t i = 1; i < got.emg.size(); ++i)
     ASSERT_GT(got.emg[i].index, got.emg[i - 1].index);
   link.stop();
   board->stop();
+  // Each unplug: 300 ms away plus the time to notice and reopen (EMG at 1000 Hz, IMU at
+  // 100 Hz). A smaller gap is only allowed where the board itself lost a frame (its transmit
+  // queue overran when its thread was starved, e.g. under a sanitizer on a busy machine).
+  std::uint64_t small = 0;
+  for (const auto& g : got.gaps) {
+    const unsigned per_s = g.kind == ItemKind::kEmgGap ? 1000 : 100;
+    EXPECT_LE(g.missing, per_s * 3 / 2);
+    if (g.missing < per_s * 3 / 10) ++small;
+  }
+  EXPECT_LE(small, board->counters().frames_overrun)
+      << "gaps shorter than an unplug that the board did not cause";
   expect_samples_identical(got, *board);
 }
 

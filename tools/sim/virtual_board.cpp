@@ -411,7 +411,18 @@ struct VirtualBoard::Impl {
         stall_until = after(now, faults.stall_ms / 1000.0);
         next_stall = after(next_stall, faults.stall_every_s);
       }
+      // Frames belong to the port's state at the time they were due, not when this thread
+      // got to run: a starved thread must not send, after a replug, sets that were due while
+      // the port was gone (nor lose, at an unplug, sets due before it).
+      const auto catch_up = [&] {
+        while (cfg.behaviour == BoardConfig::Behaviour::kNormal && streaming &&
+               now >= after(t0, static_cast<double>(model_sets + sets_per_frame) / cfg.emg_rate_hz /
+                                    cfg.speed))
+          produce_frame();
+      };
       if (faults_on() && faults.reopen_every_s > 0 && now >= next_unplug && pty->plugged()) {
+        catch_up();
+        flush(false);
         pty->unplug();
         tx.clear();
         replug_at = after(now, faults.reopen_ms / 1000.0);
@@ -420,6 +431,7 @@ struct VirtualBoard::Impl {
       }
       if (!pty->plugged() && now >= replug_at) {
         replug_at = Clock::time_point::max();
+        catch_up();  // made while unplugged: lost
         pty->plug_in();
         {
           std::lock_guard lock(path_mutex);
