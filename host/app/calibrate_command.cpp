@@ -102,7 +102,7 @@ calibration::AthleteProfile make_profile(const CalibrateOptions& o, const protoc
 class CalibrationRecording {
  public:
   CalibrationRecording(const CalibrateOptions& o, const protocol::DeviceInfo& d)
-      : files_(new_session(o.data_dir, o.athlete)), fs_(d.emg_rate_hz) {
+      : files_(new_session(o.data_dir, o.athlete)), fs_(d.emg_rate_hz), data_dir_(o.data_dir) {
     storage::RecorderConfig rc;
     rc.path = (std::filesystem::path(files_.dir) / ("recording" + storage::recording_extension(d)))
                   .string();
@@ -161,14 +161,8 @@ class CalibrationRecording {
       outcome["findings"] = findings;
     }
     sidecar_["outcome"] = outcome;
-    sidecar_["recording_status"] = {
-        {"seconds", st.records},
-        {"origin_s", first_emg_ ? *first_emg_ / static_cast<std::uint64_t>(fs_) : 0},
-        {"failed", st.failed},
-        {"error", st.error},
-        {"lost_seconds", st.lost_records},
-        {"dropped_sets", st.dropped_sets},
-        {"dropped_annotations", st.dropped_annotations}};
+    sidecar_["recording_status"] =
+        recording_status_json(st, first_emg_ ? *first_emg_ / static_cast<std::uint64_t>(fs_) : 0);
     try {
       write_sidecar(files_, sidecar_);
     } catch (const Error& e) {
@@ -181,7 +175,6 @@ class CalibrationRecording {
                        recorder_->path(), st.records);
     index_new_session(data_dir_, files_.dir, out);
   }
-  void set_data_dir(const std::string& d) { data_dir_ = d; }
 
  private:
   SessionFiles files_;
@@ -261,10 +254,7 @@ int run_calibrate(const CalibrateOptions& o, std::ostream& out) {
   calibration::CalibrationFlow flow(fc);
 
   std::unique_ptr<CalibrationRecording> recording;
-  if (o.record) {
-    recording = std::make_unique<CalibrationRecording>(o, d);
-    recording->set_data_dir(o.data_dir);
-  }
+  if (o.record) recording = std::make_unique<CalibrationRecording>(o, d);
   out << fmt::format("{}: {}\ncalibration of {}{}\n\n", o.port, d.summary(), o.athlete,
                      has_imu ? "" : " (the board has no accelerometer: no IMU step)")
       << std::flush;

@@ -82,4 +82,14 @@ nlohmann::json board_json(const protocol::DeviceInfo& d) {
           {"channels", channels}};
 }
 
+nlohmann::json recording_status_json(const storage::RecorderStatus& st, std::uint64_t origin_s) {
+  return {{"seconds", st.records},
+          {"origin_s", origin_s},
+          {"failed", st.failed},
+          {"error", st.error},
+          {"lost_seconds", st.lost_records},
+          {"dropped_sets", st.dropped_sets},
+          {"dropped_annotations", st.dropped_annotations}};
+}
+
 }  // namespace fpt::app

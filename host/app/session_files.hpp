@@ -8,6 +8,7 @@
 #include <nlohmann/json.hpp>
 
 #include "device_info.hpp"
+#include "session_recorder.hpp"
 
 namespace fpt::app {
 
@@ -25,6 +26,10 @@ void write_sidecar(const SessionFiles& files, const nlohmann::json& sidecar);
 
 /// The board as it described itself (what a replay needs to rebuild it).
 nlohmann::json board_json(const protocol::DeviceInfo& d);
+
+/// The sidecar's `recording_status`: how the recording ended. origin_s: the board-clock second
+/// of the file's time 0.
+nlohmann::json recording_status_json(const storage::RecorderStatus& st, std::uint64_t origin_s);
 
 /// "2026-11-25T20:30:15Z"
 std::string utc_timestamp();

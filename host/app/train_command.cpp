@@ -392,14 +392,8 @@ int run_train(const TrainOptions& o, std::ostream& out) {
     const auto st = recorder->status();
     sidecar["ended_utc"] = utc_timestamp();
     if (summary.summary) sidecar["summary"] = summary_json(*summary.summary);
-    sidecar["recording_status"] = {
-        {"seconds", st.records},
-        {"origin_s", first_emg ? *first_emg / static_cast<std::uint64_t>(device.emg_rate_hz) : 0},
-        {"failed", st.failed},
-        {"error", st.error},
-        {"lost_seconds", st.lost_records},
-        {"dropped_sets", st.dropped_sets},
-        {"dropped_annotations", st.dropped_annotations}};
+    sidecar["recording_status"] = recording_status_json(
+        st, first_emg ? *first_emg / static_cast<std::uint64_t>(device.emg_rate_hz) : 0);
     try {
       write_sidecar(*files, sidecar);
     } catch (const Error& e) {

@@ -192,9 +192,16 @@ void SessionStore::remove(const std::string& id) {
 }
 
 void SessionStore::clear() {
-  exec(
-      "BEGIN IMMEDIATE; DELETE FROM onsets; DELETE FROM verdicts; DELETE FROM reps; "
-      "DELETE FROM sessions; DELETE FROM athletes; COMMIT");
+  exec("BEGIN IMMEDIATE");
+  try {
+    exec(
+        "DELETE FROM onsets; DELETE FROM verdicts; DELETE FROM reps; DELETE FROM sessions; "
+        "DELETE FROM athletes");
+    exec("COMMIT");
+  } catch (...) {
+    sqlite3_exec(db_, "ROLLBACK", nullptr, nullptr, nullptr);
+    throw;
+  }
 }
 
 std::vector<StoredSession> SessionStore::sessions(const std::string& athlete,

@@ -19,6 +19,7 @@
 #include <sstream>
 #include <string>
 #include <thread>
+#include <vector>
 
 namespace fpt::test {
 
@@ -39,17 +40,33 @@ inline std::string slurp(const fs::path& p) {
   return s.str();
 }
 
-/// What MNE (an independent reader) finds in an EDF+/BDF+ file: tools/check/read_edf.py.
-inline nlohmann::json read_edf(const fs::path& file, const std::string& channels) {
-  const std::string cmd = "/usr/bin/python3 " + std::string(FPT_SOURCE_DIR) +
-                          "/tools/check/read_edf.py " + file.string() + " " + channels;
+/// Standard output of a shell command.
+inline std::string capture(const std::string& cmd) {
   FILE* p = ::popen(cmd.c_str(), "r");
   std::string out;
   std::array<char, 65536> buf{};
   std::size_t n = 0;
   while ((n = std::fread(buf.data(), 1, buf.size(), p)) > 0) out.append(buf.data(), n);
   ::pclose(p);
-  return nlohmann::json::parse(out);
+  return out;
+}
+
+/// What MNE (an independent reader) finds in an EDF+/BDF+ file: tools/check/read_edf.py.
+inline nlohmann::json read_edf(const fs::path& file, const std::string& channels) {
+  return nlohmann::json::parse(capture("/usr/bin/python3 " + std::string(FPT_SOURCE_DIR) +
+                                       "/tools/check/read_edf.py " + file.string() + " " +
+                                       channels));
+}
+
+/// The events of a JSON Lines stream, all or of one type.
+inline std::vector<nlohmann::json> read_lines(const fs::path& p, const std::string& type = "") {
+  std::vector<nlohmann::json> out;
+  std::ifstream f(p);
+  for (std::string line; std::getline(f, line);) {
+    auto j = nlohmann::json::parse(line);
+    if (type.empty() || j["type"] == type) out.push_back(j);
+  }
+  return out;
 }
 
 class Cli : public ::testing::Test {

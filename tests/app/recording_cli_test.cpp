@@ -18,19 +18,10 @@ namespace {
 
 using fpt::test::kFpt;
 using fpt::test::read_edf;
+using fpt::test::read_lines;
 using fpt::test::Result;
 using json = nlohmann::json;
 namespace fs = std::filesystem;
-
-std::vector<json> read_lines(const fs::path& p, const std::string& type) {
-  std::vector<json> out;
-  std::ifstream f(p);
-  for (std::string line; std::getline(f, line);) {
-    auto j = json::parse(line);
-    if (j["type"] == type) out.push_back(j);
-  }
-  return out;
-}
 
 /// "session ID recorded: PATH (N s)" -> PATH
 std::string recorded_path(const std::string& out) {

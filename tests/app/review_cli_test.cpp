@@ -17,20 +17,12 @@
 
 namespace {
 
+using fpt::test::capture;
 using fpt::test::kFpt;
+using fpt::test::read_lines;
 using fpt::test::Result;
 using json = nlohmann::json;
 namespace fs = std::filesystem;
-
-std::string capture(const std::string& cmd) {
-  FILE* p = ::popen(cmd.c_str(), "r");
-  std::string out;
-  std::array<char, 65536> buf{};
-  std::size_t n = 0;
-  while ((n = std::fread(buf.data(), 1, buf.size(), p)) > 0) out.append(buf.data(), n);
-  ::pclose(p);
-  return out;
-}
 
 /// Every verdict and onset in the store, as JSON (read with Python's own sqlite3 module: a
 /// reader that is not ours).
@@ -44,16 +36,6 @@ json store_rows(const fs::path& db) {
       "'onsets':c.execute('select session_id,rep,muscle,onset_s,decision_s,corrected,corrected_s "
       "from onsets order by session_id,rep,muscle').fetchall()}))";
   return json::parse(capture("/usr/bin/python3 -c \"" + py + "\" " + db.string()));
-}
-
-std::vector<json> read_lines(const fs::path& p, const std::string& type) {
-  std::vector<json> out;
-  std::ifstream f(p);
-  for (std::string line; std::getline(f, line);) {
-    auto j = json::parse(line);
-    if (j["type"] == type) out.push_back(j);
-  }
-  return out;
 }
 
 std::size_t count(const std::string& text, const std::string& what) {

@@ -19,20 +19,10 @@
 namespace {
 
 using fpt::test::kFpt;
+using fpt::test::read_lines;
 using fpt::test::Result;
 using nlohmann::json;
 namespace fs = std::filesystem;
-
-std::vector<json> read_lines(const fs::path& p, const std::string& type = "") {
-  std::vector<json> out;
-  std::ifstream f(p);
-  std::string line;
-  while (std::getline(f, line)) {
-    json j = json::parse(line);
-    if (type.empty() || j["type"] == type) out.push_back(j);
-  }
-  return out;
-}
 
 class Session : public fpt::test::Cli {
  protected:
