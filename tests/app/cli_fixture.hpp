@@ -28,6 +28,17 @@ namespace fs = std::filesystem;
 inline const std::string kFpt = std::string(FPT_BINARY_DIR) + "/host/app/fpt";
 inline const std::string kSim = std::string(FPT_BINARY_DIR) + "/tools/sim/fpt-sim";
 
+/// Tests that do not test timing run the virtual board this many times faster than real time.
+/// Every onset, verdict, cue and sound is timed on the board's sample clock, which is unchanged;
+/// only `--duration` (fpt's wall clock) has to be scaled, by fast_duration().
+inline constexpr double kBoardSpeed = 4.0;
+
+/// fpt's `--duration` for S seconds of board time at kBoardSpeed, with 2.5 s for a slow start
+/// on a loaded machine (after its script the virtual board streams rest, so more is harmless).
+inline std::string fast_duration(double board_s) {
+  return std::to_string(board_s / kBoardSpeed + 2.5);
+}
+
 struct Result {
   int exit_code = -1;
   std::string out, err;
@@ -98,6 +109,11 @@ class Cli : public ::testing::Test {
 
   /// Starts fpt-sim in the background with a symlink in the test folder; returns that path.
   std::string start_sim(const std::string& extra) { return start_board(kSim, extra); }
+
+  /// fpt-sim at kBoardSpeed: for tests of what is decided, not of when the wall clock sees it.
+  std::string start_fast_sim(const std::string& extra) {
+    return start_sim("--speed " + std::to_string(kBoardSpeed) + " " + extra);
+  }
 
   /// Starts a board program (fpt-sim, fpt-fil) in the background, its output in the test
   /// folder's board.log, with a symlink in the test folder; returns that path.

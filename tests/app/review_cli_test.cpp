@@ -49,9 +49,9 @@ class Review : public fpt::test::Cli {
   /// A recorded training session: correct, hamstring first, lumbar first, correct.
   std::string record(const fs::path& events) {
     const std::string port =
-        start_sim("--script correct,hamstring_first,lumbar_first,correct --rest-s 5");
-    const Result r = run(kFpt + " train --port " + port +
-                         " --athlete cleo --duration 27 --sound off --events " + events.string());
+        start_fast_sim("--script correct,hamstring_first,lumbar_first,correct --rest-s 5");
+    const Result r = run(kFpt + " train --port " + port + " --athlete cleo --duration " +
+                         fpt::test::fast_duration(27) + " --sound off --events " + events.string());
     EXPECT_EQ(r.exit_code, 0) << r.out << r.err;
     const auto at = r.out.find("session ");
     const auto end = r.out.find(" recorded:");

@@ -18,6 +18,7 @@
 
 namespace {
 
+using fpt::test::fast_duration;
 using fpt::test::kFpt;
 using fpt::test::read_lines;
 using fpt::test::Result;
@@ -41,11 +42,12 @@ class Session : public fpt::test::Cli {
     p.csv = dir_ / "board.csv";
     const fs::path truth = dir_ / "truth.jsonl";
     const std::string port =
-        start_sim("--script " + script + " --sim-stage " + std::to_string(stage) + " --rest-s 5 " +
-                  sim_args + " --truth " + truth.string() + " --csv " + p.csv.string());
+        start_fast_sim("--script " + script + " --sim-stage " + std::to_string(stage) +
+                       " --rest-s 5 " + sim_args + " --truth " + truth.string() + " --csv " +
+                       p.csv.string());
     const double duration = 5.0 + 5.5 * reps + 1.5;  // mains detection needs 4.5 s of rest
     p.result = run(kFpt + " train --port " + port + " --stage " + std::to_string(stage) +
-                   " --duration " + std::to_string(duration) + " --events " + p.events.string() +
+                   " --duration " + fast_duration(duration) + " --events " + p.events.string() +
                    " --audio-out " + p.wav.string() + " " + fpt_args);
     p.truth = read_lines(truth, "rep");
     return p;
@@ -238,10 +240,10 @@ const char* kProfile = R"({"format": "fpt-profile", "version": 1, "athlete": "an
 TEST_F(Session, Profile_GivesPercentMvcAndABadOneStopsWithTheField) {
   fs::create_directories(dir_ / "data" / "profiles");
   std::ofstream(dir_ / "data" / "profiles" / "ana.json") << kProfile;
-  const std::string port = start_sim("--script correct --rest-s 3 --snr-db 20");
+  const std::string port = start_fast_sim("--script correct --rest-s 3 --snr-db 20");
   const fs::path events = dir_ / "e.jsonl";
-  const Result r = run(kFpt + " train --port " + port + " --athlete ana --duration 9 --sound off" +
-                       " --events " + events.string());
+  const Result r = run(kFpt + " train --port " + port + " --athlete ana --duration " +
+                       fast_duration(9) + " --sound off --events " + events.string());
   ASSERT_EQ(r.exit_code, 0) << r.err;
   EXPECT_NE(r.out.find("calibration: "), std::string::npos) << r.out;
   EXPECT_NE(r.out.find("%MVC"), std::string::npos) << r.out;
@@ -326,7 +328,7 @@ std::vector<double> prompt_times(const std::string& out, const std::string& star
 
 TEST_F(Session, Calibrate_GuidedFlowWritesTheProfileThatTrainUses) {
   const std::string port = start_sim(
-      "--calibration --cal-rest-s 4 --speed 5 --mount-deg 20,-35,70 --weak-trial "
+      "--calibration --cal-rest-s 4 --speed 10 --mount-deg 20,-35,70 --weak-trial "
       "hamstring:3" +
       kCalTiming);
   const fs::path wav = dir_ / "prompts.wav";
@@ -398,10 +400,11 @@ TEST_F(Session, Calibrate_GuidedFlowWritesTheProfileThatTrainUses) {
   ::waitpid(sim_pid_, nullptr, 0);
   fs::remove(dir_ / "board");
   // The same strap as during calibration: only the profile's rotation makes the lift visible.
-  const std::string port2 = start_sim("--script correct --rest-s 3 --mount-deg 20,-35,70");
+  const std::string port2 =
+      start_fast_sim("--script correct --rest-s 3 --mount-deg 20,-35,70");
   const fs::path events = dir_ / "e.jsonl";
-  const Result t = run(kFpt + " train --port " + port2 +
-                       " --athlete cal --duration 9 --sound off --events " + events.string());
+  const Result t = run(kFpt + " train --port " + port2 + " --athlete cal --duration " +
+                       fast_duration(9) + " --sound off --events " + events.string());
   ASSERT_EQ(t.exit_code, 0) << t.err;
   EXPECT_NE(t.out.find("calibration: " + profile.string()), std::string::npos) << t.out;
   // Same electrodes as at calibration: today's rest matches the profile's, no warning.
@@ -424,7 +427,7 @@ TEST_F(Session, Calibrate_GuidedFlowWritesTheProfileThatTrainUses) {
 
 TEST_F(Session, Calibrate_SwappedCablesFailAndWriteNothing) {
   const std::string port =
-      start_sim("--calibration --cal-rest-s 4 --speed 5 --swap glute,hamstring" + kCalTiming);
+      start_sim("--calibration --cal-rest-s 4 --speed 10 --swap glute,hamstring" + kCalTiming);
   const Result r =
       run(kFpt + " calibrate --port " + port + " --athlete sw --rest-s 4 --sound off" + kCalTiming);
   EXPECT_EQ(r.exit_code, 3) << r.out << r.err;
