@@ -4,7 +4,7 @@
 set -euo pipefail
 
 packages=(
-  build-essential cmake pkg-config git     # toolchain
+  build-essential cmake ninja-build pkg-config git   # toolchain
   libeigen3-dev                            # fixed-size linear algebra (filter design, IMU)
   libboost-dev                             # Boost.Asio: serial ports, timers, signals
   libserialport-dev                        # serial port discovery and USB identity
