@@ -41,10 +41,9 @@ class Session : public fpt::test::Cli {
     p.wav = dir_ / "cues.wav";
     p.csv = dir_ / "board.csv";
     const fs::path truth = dir_ / "truth.jsonl";
-    const std::string port =
-        start_fast_sim("--script " + script + " --sim-stage " + std::to_string(stage) +
-                       " --rest-s 5 " + sim_args + " --truth " + truth.string() + " --csv " +
-                       p.csv.string());
+    const std::string port = start_fast_sim(
+        "--script " + script + " --sim-stage " + std::to_string(stage) + " --rest-s 5 " + sim_args +
+        " --truth " + truth.string() + " --csv " + p.csv.string());
     const double duration = 5.0 + 5.5 * reps + 1.5;  // mains detection needs 4.5 s of rest
     p.result = run(kFpt + " train --port " + port + " --stage " + std::to_string(stage) +
                    " --duration " + fast_duration(duration) + " --events " + p.events.string() +
@@ -400,8 +399,7 @@ TEST_F(Session, Calibrate_GuidedFlowWritesTheProfileThatTrainUses) {
   ::waitpid(sim_pid_, nullptr, 0);
   fs::remove(dir_ / "board");
   // The same strap as during calibration: only the profile's rotation makes the lift visible.
-  const std::string port2 =
-      start_fast_sim("--script correct --rest-s 3 --mount-deg 20,-35,70");
+  const std::string port2 = start_fast_sim("--script correct --rest-s 3 --mount-deg 20,-35,70");
   const fs::path events = dir_ / "e.jsonl";
   const Result t = run(kFpt + " train --port " + port2 + " --athlete cal --duration " +
                        fast_duration(9) + " --sound off --events " + events.string());
