@@ -38,9 +38,7 @@ phase() {  # name, command...
 configure() {  # build dir, extra cmake args...
   local dir=$1
   shift
-  local generator=()
-  command -v ninja >/dev/null && generator=(-G Ninja)
-  cmake -S . -B "$dir" "${generator[@]}" -DCMAKE_BUILD_TYPE=RelWithDebInfo -DFPT_WERROR=ON \
+  cmake -S . -B "$dir" -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo -DFPT_WERROR=ON \
     "-DCMAKE_C_FLAGS_RELWITHDEBINFO=-O1 -g1" "-DCMAKE_CXX_FLAGS_RELWITHDEBINFO=-O1 -g1" \
     "$@" >/dev/null
 }
