@@ -73,10 +73,7 @@ mapfile -t tsan_targets < <(cd build-asan && ctest --show-only=json-v1 -L concur
 echo "test programs with concurrency tests: ${tsan_targets[*]}"
 phase "build tsan (concurrency tests only)" cmake --build build-tsan -j "$jobs" --target \
   "${tsan_targets[@]}"
-# The replug test stays out of the TSan pass until the board-layer branch's fix (the virtual
-# board left a stale pty symlink behind on unplug) is merged; it runs under ASan.
-phase "test: label concurrency under tsan" run_tests build-tsan -L concurrency \
-  -E 'BoardLink.PortDisappears_ReconnectsAndReportsTheGap'
+phase "test: label concurrency under tsan" run_tests build-tsan -L concurrency
 tsan_prefix=()
 
 if [ -x tools/fuzz.sh ]; then

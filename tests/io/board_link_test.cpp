@@ -4,6 +4,7 @@
 
 #include <unistd.h>
 
+#include <algorithm>
 #include <chrono>
 #include <filesystem>
 #include <thread>
@@ -47,6 +48,19 @@ void collect(BoardLink& link, Collected& out, std::chrono::milliseconds how_long
     }
     std::this_thread::sleep_for(2ms);
   }
+}
+
+/// Drains the ring until done() holds (checked between drains) or the time limit passes; then
+/// keeps draining for `after`. A test that waits for events, not for a wall-clock window,
+/// holds on a loaded machine and under ThreadSanitizer's slowdown.
+template <typename Done>
+bool collect_until(BoardLink& link, Collected& out, Done&& done, std::chrono::milliseconds limit,
+                   std::chrono::milliseconds after = 0ms) {
+  const auto end = std::chrono::steady_clock::now() + limit;
+  bool ok = false;
+  while (std::chrono::steady_clock::now() < end && !(ok = done())) collect(link, out, 50ms);
+  if (after > 0ms) collect(link, out, after);
+  return ok;
 }
 
 std::unique_ptr<VirtualBoard> make_board(sim::BoardConfig bc = {}, sim::FaultConfig faults = {},
@@ -209,7 +223,13 @@ TEST(BoardLink, PortDisappears_ReconnectsAndReportsTheGap) {
   BoardLink link(o);
   link.connect();
   Collected got;
-  collect(link, got, 4000ms);
+  // Regression: this waited a fixed 4 s for two replugs and failed under TSan and under a
+  // parallel ctest. The cause was the board's symlink left naming a freed /dev/pts number:
+  // another process's new pseudo-terminal took it and the host handshook with that (and once
+  // read another test's samples). The link now goes on unplug; the test waits for the events.
+  EXPECT_TRUE(collect_until(
+      link, got, [&] { return link.counters().reconnects >= 2; }, 20000ms, 300ms))
+      << "two replugs and reconnects";
   const LinkCounters c = link.counters();
   EXPECT_GE(c.link_downs, 2u);
   EXPECT_GE(c.reconnects, 2u);

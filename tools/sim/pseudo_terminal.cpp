@@ -63,6 +63,12 @@ void PseudoTerminal::plug_in() {
 }
 
 void PseudoTerminal::unplug() {
+  // The link goes with the device, as udev removes /dev/serial/by-id links on unplug. Left
+  // behind, it names a /dev/pts number the kernel hands to the next pseudo-terminal anyone
+  // opens (another test's board under a parallel ctest): a reconnecting host then opened and
+  // handshook with a stranger until its handshake timed out, seconds per replug (the replug
+  // test's failures under ThreadSanitizer).
+  if (!link_.empty() && master_ >= 0) ::unlink(link_.c_str());
   if (slave_ >= 0) ::close(slave_);
   if (master_ >= 0) ::close(master_);
   slave_ = master_ = -1;

@@ -21,7 +21,8 @@ class PseudoTerminal {
   [[nodiscard]] const std::string& path() const { return link_.empty() ? slave_path_ : link_; }
   [[nodiscard]] const std::string& slave_path() const { return slave_path_; }
 
-  /// Closes both sides as if the cable were pulled: readers of the slave get an error.
+  /// Closes both sides as if the cable were pulled: readers of the slave get an error, and
+  /// the symlink disappears until plug_in().
   void unplug();
   /// A new pair (usually a new /dev/pts number); the symlink follows it.
   void plug_in();
